@@ -1,0 +1,1 @@
+"""newsindex (public API assembled below)."""

@@ -1,0 +1,77 @@
+"""The one exception family of newsindex.
+
+Every error the library raises on purpose is a :class:`NewsIndexError`, so an app can catch one
+class; the subclasses say what went wrong and carry what it needs to be fixed::
+
+    NewsIndexError
+    ├── SourceError          a record or file could not be read (path, line)
+    ├── IndexNotFoundError   no newsindex index at that path
+    ├── IndexExistsError     create() over an existing index
+    ├── IndexLockedError     another writer holds the index lock
+    ├── IndexVersionError    the index was built by an incompatible schema/library version
+    └── QueryError           the query text is malformed (position)
+
+Misuse of the API (a wrong type, an unknown keyword value) raises ``ValueError``/``TypeError``
+as Python code usually does: those are bugs in the caller, not conditions of the data.
+Whoosh and NLTK errors are translated at the boundary with ``raise ... from exc``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "NewsIndexError",
+    "SourceError",
+    "IndexNotFoundError",
+    "IndexExistsError",
+    "IndexLockedError",
+    "IndexVersionError",
+    "QueryError",
+]
+
+
+class NewsIndexError(Exception):
+    """Root of every error newsindex raises on purpose."""
+
+
+class SourceError(NewsIndexError):
+    """A source file or one record in it could not be read.
+
+    ``path`` names the file (or ``"<stream>"``), ``line`` the 1-based line where the bad record
+    starts (``None`` when the problem is the whole file), ``reason`` the bare explanation and
+    ``record`` the raw text of the bad record when there is one (for a rejects file).
+    """
+
+    def __init__(self, path: str, line: int | None, reason: str, *, record: str | None = None) -> None:
+        self.path = str(path)
+        self.line = line
+        self.reason = reason
+        self.record = record
+        where = f"{self.path}:{line}" if line is not None else self.path
+        super().__init__(f"{where}: {reason}")
+
+
+class IndexNotFoundError(NewsIndexError):
+    """There is no newsindex index at the given path."""
+
+
+class IndexExistsError(NewsIndexError):
+    """``NewsIndex.create`` was asked to create an index where one already exists."""
+
+
+class IndexLockedError(NewsIndexError):
+    """Another writer holds the index's write lock."""
+
+
+class IndexVersionError(NewsIndexError):
+    """The index was written by a schema or library version this one cannot read."""
+
+
+class QueryError(NewsIndexError):
+    """The query text is malformed; ``position`` is the 0-based offset of the problem."""
+
+    def __init__(self, query: str, position: int, reason: str) -> None:
+        self.query = query
+        self.position = position
+        self.reason = reason
+        pointer = " " * position + "^"
+        super().__init__(f"{reason} at position {position}:\n  {query}\n  {pointer}")

@@ -1,0 +1,153 @@
+"""The Release record: what every source yields and the index stores.
+
+A Release is plain, frozen data. Facet metadata (``countries``, ``issues``) holds only what the
+*source* said; values extracted from the text are kept apart by the indexer, so a user can always
+see which is which (metadata wins over extraction when both exist).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+__all__ = ["Release", "release_id", "normalize_type", "RELEASE_TYPES"]
+
+#: The canonical type slugs and the words newsrooms use for them. The listing page says
+#: "Sheet of paper Report" because the icon's alt text ("Sheet of paper") is glued to "Report".
+RELEASE_TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "press-release": ("press release", "press releases", "news release", "media release", "release"),
+        "report": ("report", "reports", "sheet of paper report", "research", "briefing", "policy briefing"),
+        "update": ("update", "updates", "news", "news update", "campaign update", "victory"),
+        "statement": ("statement", "statements", "public statement", "joint statement"),
+        "speech": ("speech", "speeches", "remarks", "testimony"),
+        "letter": ("letter", "open letter"),
+        "op-ed": ("op-ed", "opinion", "op ed", "commentary", "blog", "blog post"),
+        "story": ("story", "article", "feature", "newswire"),
+        "action": ("urgent action", "action", "petition"),
+    }
+)
+_TYPE_BY_WORDS = {words: slug for slug, variants in RELEASE_TYPES.items() for words in variants}
+_TYPE_BY_WORDS.update({slug: slug for slug in RELEASE_TYPES})
+
+
+def _fold(text: str) -> str:
+    """Casefold and strip accents: the comparison key for titles, urls and type names."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def normalize_type(raw: str) -> str:
+    """Map a newsroom's type label to a canonical slug ("Press Release" -> "press-release").
+
+    Unknown labels become their own slug ("Fact Sheet" -> "fact-sheet") rather than being
+    dropped: a newsroom's own vocabulary is still a useful facet.
+    """
+    words = " ".join(re.sub(r"[^\w\s-]", " ", _fold(raw)).split())
+    if not words:
+        return ""
+    if words in _TYPE_BY_WORDS:
+        return _TYPE_BY_WORDS[words]
+    return re.sub(r"[\s_]+", "-", words)
+
+
+def _normalize_url(url: str) -> str:
+    """Scheme, "www.", case of the host, a trailing slash and fragments do not make another release."""
+    url = url.strip()
+    url = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url, flags=re.I)
+    url = re.sub(r"#.*$", "", url)
+    host, _, rest = url.partition("/")
+    host = host.lower().removeprefix("www.")
+    return f"{host}/{rest}".rstrip("/")
+
+
+def _normalize_title(title: str) -> str:
+    """Punctuation, quotes (curly or straight), case and spacing do not make another release."""
+    return " ".join(re.sub(r"[^\w]+", " ", _fold(title)).split())
+
+
+def release_id(*, title: str, date: _dt.date | None, url: str = "") -> str:
+    """The stable id of a release: from its url when it has one, else from title and date.
+
+    Re-ingesting the same release (even re-typed with other quotes or spacing) gives the same
+    id, so the index updates it instead of holding a duplicate. 16 hex digits of SHA-1 make
+    accidental collisions negligible for any archive (2**64 space).
+    """
+    if url.strip():
+        key = "url:" + _normalize_url(url)
+    else:
+        key = "title:" + _normalize_title(title) + "|" + (date.isoformat() if date else "")
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """One press release or news story.
+
+    Only ``title`` is required. ``id`` is derived when not given (see :func:`release_id`).
+    ``countries`` are ISO 3166-1 alpha-2 codes and ``issues`` topic slugs, *as given by the
+    source*; ``extra`` keeps source fields newsindex has no column for, so nothing is lost.
+    """
+
+    title: str
+    date: _dt.date | None = None
+    summary: str = ""
+    body: str = ""
+    type: str = ""
+    countries: tuple[str, ...] = ()
+    issues: tuple[str, ...] = ()
+    source: str = ""
+    url: str = ""
+    credit: str = ""
+    caption: str = ""
+    id: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.title, str):
+            raise TypeError(f"Release.title must be str, not {type(self.title).__name__}")
+        if self.date is not None and not isinstance(self.date, _dt.date):
+            raise TypeError(f"Release.date must be a datetime.date or None, not {type(self.date).__name__}")
+        if isinstance(self.date, _dt.datetime):
+            object.__setattr__(self, "date", self.date.date())
+        # Accept any iterable of strings, store a tuple with duplicates removed in order.
+        for name, upper in (("countries", True), ("issues", False)):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                value = (value,)
+            cleaned = tuple(dict.fromkeys(v.strip().upper() if upper else v.strip().lower() for v in value if v and v.strip()))
+            object.__setattr__(self, name, cleaned)
+        if not self.id:
+            object.__setattr__(self, "id", release_id(title=self.title, date=self.date, url=self.url))
+        if not isinstance(self.extra, MappingProxyType):
+            object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
+
+    @property
+    def text(self) -> str:
+        """Title, summary and body as one text: what analysis and tagging read."""
+        return "\n\n".join(part for part in (self.title, self.summary, self.body) if part)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict in the field names the JSON Lines source reads back."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "summary": self.summary,
+            "body": self.body,
+            "type": self.type,
+            "countries": list(self.countries),
+            "issues": list(self.issues),
+            "source": self.source,
+            "url": self.url,
+            "credit": self.credit,
+            "caption": self.caption,
+        }
+        if self.extra:
+            out["extra"] = dict(self.extra)
+        return out
