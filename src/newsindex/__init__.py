@@ -1,1 +1,59 @@
-"""newsindex (public API assembled below)."""
+"""newsindex: search archives of press releases and news.
+
+Ingest newsroom listing pages, JSON Lines, CSV and Reuters SGML; extract country and issue
+facets from the text; index with Whoosh; search with BM25F ranking, filters, exact facet
+counts and highlighted snippets.
+
+    from newsindex import NewsIndex, load_releases
+
+    with NewsIndex.create("releases.idx") as index:
+        report = index.add(load_releases("newsroom.txt"))
+        results = index.search("hong kong vigil", country="HK", facets=("country", "issue", "year"))
+"""
+
+__version__ = "0.1.0"
+
+from .analysis import analyze
+from .errors import (
+    IndexExistsError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexVersionError,
+    NewsIndexError,
+    QueryError,
+    SourceError,
+)
+from .index import IndexStats, NewsIndex
+from .records import Release
+from .results import AddReport, FacetCount, Hit, Rejection, SearchResults
+# PENDING (lead): sources and tagging re-exports are added once those packages land.
+
+__all__ = [
+    "__version__",
+    "AddReport",
+    "CountryTag",
+    "FORMATS",
+    "FacetCount",
+    "Hit",
+    "IndexExistsError",
+    "IndexLockedError",
+    "IndexNotFoundError",
+    "IndexStats",
+    "IndexVersionError",
+    "IssueTag",
+    "NewsIndex",
+    "NewsIndexError",
+    "QueryError",
+    "Rejection",
+    "Release",
+    "SearchResults",
+    "SourceError",
+    "Taxonomy",
+    "analyze",
+    "country_name",
+    "load_releases",
+    "load_sample",
+    "load_taxonomy",
+    "tag_countries",
+    "tag_issues",
+]

@@ -1,0 +1,151 @@
+"""User query text → Whoosh query, checked first so bad syntax is an error, not a rewrite.
+
+Whoosh's QueryParser never raises: ``title:(unclosed`` quietly becomes some other query and the
+user gets results for a question they did not ask. We run a small lexer over the text first
+and raise :class:`QueryError` with the position of the problem; only well-formed text reaches
+Whoosh's parser.
+
+Syntax: words; ``"exact phrases"``; ``AND``, ``OR``, ``NOT`` (capitals) and parentheses;
+``field:term`` / ``field:"phrase"`` / ``field:(a OR b)``; ``prefix*``; ``term~`` (fuzzy, opt-in
+per word); ``term^2`` (boost); ``date:[2021-01-01 TO 2021-06-30]``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from whoosh import qparser
+from whoosh import query as wq
+from whoosh.fields import Schema
+
+from .errors import QueryError
+from .ranking import ANY_COORDINATION
+from .schema import FACET_FIELDS, TEXT_FIELDS
+
+__all__ = ["parse_query", "check_syntax", "QUERY_FIELDS", "Match"]
+
+Match = Literal["all", "any"]
+#: Fields a query may name with ``field:``.
+QUERY_FIELDS: tuple[str, ...] = TEXT_FIELDS + FACET_FIELDS + ("date", "id", "url")
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_BINARY = {"AND", "OR", "ANDNOT", "ANDMAYBE"}
+_FIELD = re.compile(r"([A-Za-z_]+):")
+_WORD_END = re.compile(r'[\s()"\[]')
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    kind: str  # "term", "op", "(", ")"
+    text: str
+    pos: int
+
+
+def _lex(text: str) -> list[_Tok]:
+    tokens: list[_Tok] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+        elif ch == "(" or ch == ")":
+            tokens.append(_Tok(ch, ch, i))
+            i += 1
+        elif ch == '"':
+            end = text.find('"', i + 1)
+            if end < 0:
+                raise QueryError(text, i, "unclosed quote: add the closing \"")
+            if not text[i + 1 : end].strip():
+                raise QueryError(text, i, "empty phrase \"\"")
+            tokens.append(_Tok("term", text[i : end + 1], i))
+            i = end + 1
+        elif ch == "[" or ch == "{":
+            close = "]" if ch == "[" else "}"
+            end = text.find(close, i + 1)
+            if end < 0:
+                raise QueryError(text, i, f"unclosed range: add the closing {close}")
+            if " TO " not in f" {text[i + 1 : end]} ":
+                raise QueryError(text, i, "a range reads [start TO end]")
+            tokens.append(_Tok("term", text[i : end + 1], i))
+            i = end + 1
+        else:
+            field = _FIELD.match(text, i)
+            if field:
+                name = field.group(1)
+                if name.lower() not in QUERY_FIELDS:
+                    raise QueryError(
+                        text, i, f"unknown field {name!r} (fields: {', '.join(QUERY_FIELDS)}); to search for the word itself, put it in quotes"
+                    )
+                after = field.end()
+                if after >= n or text[after].isspace() or text[after] == ")":
+                    raise QueryError(text, after, f"nothing to search for after {name}:")
+                if text[after] in '("[{':
+                    i = after  # the group, phrase or range that follows is lexed on its own
+                    continue
+                i = after
+            match = _WORD_END.search(text, i)
+            end = match.start() if match else n
+            word = text[i:end]
+            if word.startswith(("*", "?")):
+                raise QueryError(text, i, "a wildcard needs letters before it (e.g. protest*)")
+            kind = "op" if word in _OPERATORS else "term"
+            tokens.append(_Tok(kind, word, i))
+            i = end
+    return tokens
+
+
+def check_syntax(text: str) -> None:
+    """Raise :class:`QueryError` (with the position) when ``text`` is not a well-formed query."""
+    tokens = _lex(text)
+    depth: list[int] = []
+    previous: _Tok | None = None
+    for tok in tokens:
+        if tok.kind == "(":
+            depth.append(tok.pos)
+        elif tok.kind == ")":
+            if not depth:
+                raise QueryError(text, tok.pos, "unmatched ')'")
+            opened = depth.pop()
+            if previous is not None and previous.kind == "(":
+                raise QueryError(text, opened, "empty parentheses ()")
+            if previous is not None and previous.kind == "op":
+                raise QueryError(text, previous.pos, f"{previous.text} needs a term after it")
+        elif tok.kind == "op" and tok.text in _BINARY:
+            if previous is None or previous.kind in ("op", "("):
+                raise QueryError(text, tok.pos, f"{tok.text} needs a term before it")
+        previous = tok
+    if depth:
+        raise QueryError(text, depth[-1], "unclosed '(': add the closing )")
+    if previous is not None and previous.kind == "op":
+        raise QueryError(text, previous.pos, f"{previous.text} needs a term after it")
+
+
+def _normalize_facet_terms(node: wq.Query) -> wq.Query:
+    """country:cn means CN; issue:Torture means torture (facet values have one spelling)."""
+    if isinstance(node, wq.Term) and node.fieldname == "country":
+        return wq.Term("country", str(node.text).upper(), boost=node.boost)
+    if isinstance(node, wq.Term) and node.fieldname in ("issue", "type", "source"):
+        return wq.Term(node.fieldname, str(node.text).lower(), boost=node.boost)
+    return node
+
+
+def parse_query(text: str, schema: Schema, *, match: Match = "all") -> wq.Query | None:
+    """Parse ``text`` into a Whoosh query over the text fields; None for an empty query.
+
+    ``match="all"`` (the default) requires every word, ``"any"`` at least one, ranking those
+    that match more words higher (see ranking.ANY_COORDINATION).
+    """
+    if match not in ("all", "any"):
+        raise ValueError(f"match must be 'all' or 'any', not {match!r}")
+    if not isinstance(text, str):
+        raise TypeError(f"query must be a string, not {type(text).__name__}")
+    if not text.strip():
+        return None
+    check_syntax(text)
+    group = qparser.AndGroup if match == "all" else qparser.OrGroup.factory(ANY_COORDINATION)
+    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, group=group)
+    parser.remove_plugin_class(qparser.SingleQuotePlugin)  # 'word' quotes collide with apostrophes
+    parser.add_plugin(qparser.FuzzyTermPlugin())  # term~ : opt-in fuzzy matching, per word
+    parsed = parser.parse(text)
+    return parsed.accept(_normalize_facet_terms)

@@ -1,0 +1,34 @@
+"""How results are ranked: BM25F and its constants, each with the reason for its value.
+
+Ties are broken in a fixed, documented order so the same query on the same index always
+gives the same list: higher score first, then newer date first (undated last), then id.
+"""
+
+from __future__ import annotations
+
+from whoosh import scoring
+
+__all__ = ["TITLE_BOOST", "SUMMARY_BOOST", "BODY_BOOST", "BM25_K1", "BM25_B", "scorer", "ANY_COORDINATION"]
+
+#: Headlines carry the topic, so a title match counts more — but modestly: on standard test
+#: collections field boosts above ~1.5 hurt (one title word starts to outweigh a body that is
+#: about the query). benchmarks/bench_ranking.py measures it on Reuters-21578 topics.
+TITLE_BOOST = 1.5
+#: The summary is the release's own abstract (its lead): a little above the body.
+SUMMARY_BOOST = 1.2
+BODY_BOOST = 1.0
+
+#: Robertson's defaults, which are also Lucene's: term-frequency saturation and length
+#: normalisation that work well for news-length documents without tuning.
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+#: With match="any", a document matching more of the query's words gets this much more per
+#: extra word (Whoosh's OrGroup coordination factor): long natural-language queries rank
+#: documents that cover the whole question above those that repeat one word.
+ANY_COORDINATION = 0.9
+
+
+def scorer() -> scoring.WeightingModel:
+    """The weighting model every search uses."""
+    return scoring.BM25F(B=BM25_B, K1=BM25_K1)

@@ -1,0 +1,146 @@
+"""The Whoosh schema and the mapping between a Release and a Whoosh document.
+
+Facet fields (country, issue, type, source, year, month) are untokenized keywords so a
+filter or a facet count is an exact term lookup. ``date`` is an ISO string ("2021-12-02")
+in a sortable column: string order is date order, and range filters are served from a
+per-searcher cache (see index.py) instead of Whoosh's slow term-range expansion.
+
+Metadata given by the source and values extracted from the text are stored apart
+(``country_given`` / ``country_extracted``) so both can be shown; the ``country`` facet holds
+the given values when there are any, else the extracted ones.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from whoosh import fields
+
+from .analysis import news_analyzer
+from .ranking import BODY_BOOST, SUMMARY_BOOST, TITLE_BOOST
+from .records import Release
+
+__all__ = ["SCHEMA_VERSION", "TEXT_FIELDS", "FACET_FIELDS", "build_schema", "to_document", "from_stored", "Facets"]
+
+#: Bump when the schema or the analyzer's output changes: an index stamped with another version
+#: is refused with a "rebuild with ..." message rather than returning wrong results.
+SCHEMA_VERSION = 1
+
+#: Searchable text fields, in the order a bare query searches them.
+TEXT_FIELDS: tuple[str, ...] = ("title", "summary", "body")
+#: Facet fields: filters and counts use these names everywhere (schema, search(), CLI, results).
+FACET_FIELDS: tuple[str, ...] = ("country", "issue", "type", "source", "year", "month")
+
+
+def build_schema(language: str = "english") -> fields.Schema:
+    analyzer = news_analyzer(language)
+
+    def text(boost: float) -> fields.TEXT:
+        # multitoken_query="phrase": "COVID-19" or "tit-for-tat" in a query is one phrase of its
+        # parts, so it finds the text as written, whatever the default operator.
+        return fields.TEXT(analyzer=analyzer, stored=True, field_boost=boost, multitoken_query="phrase")
+
+    def keyword() -> fields.KEYWORD:
+        return fields.KEYWORD(stored=True, scorable=False, commas=False, lowercase=False)
+
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True, sortable=True),
+        title=text(TITLE_BOOST),
+        summary=text(SUMMARY_BOOST),
+        body=text(BODY_BOOST),
+        date=fields.ID(stored=True, sortable=True),
+        year=fields.ID(stored=False),
+        month=fields.ID(stored=False),
+        type=fields.ID(stored=True),
+        source=fields.ID(stored=True),
+        country=keyword(),
+        issue=keyword(),
+        country_given=fields.STORED(),
+        country_extracted=fields.STORED(),
+        issue_given=fields.STORED(),
+        issue_extracted=fields.STORED(),
+        url=fields.ID(stored=True),
+        credit=fields.STORED(),
+        caption=fields.STORED(),
+        extra=fields.STORED(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """The facet values the indexer computed for one release (given and extracted kept apart)."""
+
+    countries_given: tuple[str, ...]
+    countries_extracted: tuple[str, ...]
+    issues_given: tuple[str, ...]
+    issues_extracted: tuple[str, ...]
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        return self.countries_given or self.countries_extracted
+
+    @property
+    def issues(self) -> tuple[str, ...]:
+        return self.issues_given or self.issues_extracted
+
+
+def _value(text: str) -> str:
+    # Facet values are single terms in a KEYWORD field: spaces would split them.
+    return text.replace(" ", "-")
+
+
+def to_document(release: Release, facets: Facets) -> dict[str, Any]:
+    """The Whoosh document for ``release`` (only non-empty fields: Whoosh stores no Nones)."""
+    doc: dict[str, Any] = {
+        "id": release.id,
+        "title": release.title,
+        "country": " ".join(_value(c) for c in facets.countries),
+        "issue": " ".join(_value(i) for i in facets.issues),
+        "country_given": list(facets.countries_given),
+        "country_extracted": list(facets.countries_extracted),
+        "issue_given": list(facets.issues_given),
+        "issue_extracted": list(facets.issues_extracted),
+        "date": release.date.isoformat() if release.date else "",
+    }
+    if release.date:
+        doc["year"] = f"{release.date.year:04d}"
+        doc["month"] = f"{release.date.year:04d}-{release.date.month:02d}"
+    for name in ("summary", "body", "type", "source", "url", "credit", "caption"):
+        value = getattr(release, name)
+        if value:
+            doc[name] = value
+    if release.extra:
+        # Stored as JSON text so anything the source carried survives, whatever its type.
+        doc["extra"] = json.dumps(dict(release.extra), ensure_ascii=False, default=str)
+    return doc
+
+
+def from_stored(stored: Mapping[str, Any]) -> tuple[Release, Facets]:
+    """Rebuild the Release and its facets from a stored Whoosh document."""
+    date = _dt.date.fromisoformat(stored["date"]) if stored.get("date") else None
+    extra = json.loads(stored["extra"]) if stored.get("extra") else {}
+    facets = Facets(
+        countries_given=tuple(stored.get("country_given", ())),
+        countries_extracted=tuple(stored.get("country_extracted", ())),
+        issues_given=tuple(stored.get("issue_given", ())),
+        issues_extracted=tuple(stored.get("issue_extracted", ())),
+    )
+    release = Release(
+        id=stored["id"],
+        title=stored.get("title", ""),
+        date=date,
+        summary=stored.get("summary", ""),
+        body=stored.get("body", ""),
+        type=stored.get("type", ""),
+        source=stored.get("source", ""),
+        url=stored.get("url", ""),
+        credit=stored.get("credit", ""),
+        caption=stored.get("caption", ""),
+        countries=facets.countries_given,
+        issues=facets.issues_given,
+        extra=extra,
+    )
+    return release, facets
