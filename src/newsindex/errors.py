@@ -73,5 +73,8 @@ class QueryError(NewsIndexError):
         self.query = query
         self.position = position
         self.reason = reason
-        pointer = " " * position + "^"
-        super().__init__(f"{reason} at position {position}:\n  {query}\n  {pointer}")
+        super().__init__(f"{reason} (at position {position} of {query!r})")
+
+    def pointer(self) -> str:
+        """Two lines: the query, and a caret under the problem (for terminals)."""
+        return f"{self.query}\n{' ' * self.position}^"
