@@ -128,7 +128,8 @@ class _Snapshot:
             self.values_by_doc[name] = {n: tuple(v) for n, v in by_doc.items()}
         # (date, docnum) sorted, for range filters by bisection; undated documents are left out.
         self.by_date: list[tuple[str, int]] = sorted((self.dates[n], n) for n in self.live if self.dates[n])
-        self.filter_cache: dict[tuple[Any, ...], frozenset[int]] = {}
+        # Plain sets (never mutated): Whoosh's filter= accepts a set but not a frozenset.
+        self.filter_cache: dict[tuple[Any, ...], set[int]] = {}
 
     def close(self) -> None:
         self.searcher.close()
@@ -523,8 +524,11 @@ class NewsIndex:
             snap = self._current()
             parsed = parse_query(query, snap.searcher.schema, match=match)
             allowed = self._allowed(snap, filters, date_range)
-            if parsed is None:
-                matched = allowed if allowed is not None else frozenset(snap.live)
+            if allowed is not None and not allowed:
+                # Nothing passes the filters. (Whoosh would read an empty filter set as "no filter".)
+                matched, order, scores = frozenset(), [], {}
+            elif parsed is None:
+                matched = frozenset(allowed) if allowed is not None else frozenset(snap.live)
                 scores: dict[int, float] = {}
                 order = self._by_date(snap, matched, newest=(sort != "oldest"))
             else:
@@ -549,16 +553,16 @@ class NewsIndex:
         """Facet counts only: ``index.facets("torture", fields=("country",), since="2021-01-01")``."""
         return self.search(query, facets=tuple(fields), limit=0, highlight=False, **filters).facets
 
-    def _allowed(self, snap: _Snapshot, filters: Mapping[str, tuple[str, ...]], date_range: tuple[str | None, str | None]) -> frozenset[int] | None:
+    def _allowed(self, snap: _Snapshot, filters: Mapping[str, tuple[str, ...]], date_range: tuple[str | None, str | None]) -> set[int] | None:
         """The docnums the filters allow (None: no filter), from the snapshot's cache."""
-        sets: list[frozenset[int]] = []
+        sets: list[set[int]] = []
         for name, values in filters.items():
             if values:
                 key = (name, values)
                 cached = snap.filter_cache.get(key)
                 if cached is None:
                     table = snap.docs_by_value[name]
-                    cached = frozenset().union(*(table.get(v, frozenset()) for v in values))
+                    cached = set().union(*(table.get(v, frozenset()) for v in values))
                     snap.filter_cache[key] = cached
                 sets.append(cached)
         since, until = date_range
@@ -568,7 +572,7 @@ class NewsIndex:
             if cached is None:
                 lo = bisect.bisect_left(snap.by_date, (since, -1)) if since else 0
                 hi = bisect.bisect_right(snap.by_date, (until, len(snap.ids))) if until else len(snap.by_date)
-                cached = frozenset(n for _, n in snap.by_date[lo:hi])
+                cached = {n for _, n in snap.by_date[lo:hi]}
                 snap.filter_cache[key] = cached
             sets.append(cached)
         if not sets:
@@ -580,7 +584,7 @@ class NewsIndex:
         return result
 
     @staticmethod
-    def _matching(snap: _Snapshot, parsed: wq.Query, allowed: frozenset[int] | None) -> frozenset[int]:
+    def _matching(snap: _Snapshot, parsed: wq.Query, allowed: set[int] | None) -> frozenset[int]:
         docs = frozenset(snap.searcher.docs_for_query(parsed))
         if snap.searcher.reader().has_deletions():
             docs = docs & frozenset(snap.live)
@@ -600,7 +604,7 @@ class NewsIndex:
         return dated + undated
 
     @staticmethod
-    def _by_score(snap: _Snapshot, parsed: wq.Query, allowed: frozenset[int] | None, needed: int) -> tuple[list[int], dict[int, float]]:
+    def _by_score(snap: _Snapshot, parsed: wq.Query, allowed: set[int] | None, needed: int) -> tuple[list[int], dict[int, float]]:
         """Top ``needed`` docnums by score with ties in the documented order.
 
         Whoosh breaks score ties by docnum (insertion order). We fetch one more hit than needed

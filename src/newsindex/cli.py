@@ -1,0 +1,383 @@
+"""The `newsindex` command: a thin click layer over the public API.
+
+It parses options, calls the library, and renders: a table for people, ``--json`` for
+scripts. Errors the library raises on purpose (NewsIndexError) become one line on stderr and
+exit code 1; bad option values exit 2 (click's usage convention); no tracebacks.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, TypeVar
+
+import click
+
+from newsindex import (
+    FORMATS,
+    Hit,
+    NewsIndex,
+    NewsIndexError,
+    QueryError,
+    Release,
+    SearchResults,
+    SourceError,
+    analyze,
+    load_releases,
+    load_sample,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FACET_CHOICES = ("country", "issue", "type", "source", "year", "month")
+#: Above this many releases read, `index` shows a running count on a terminal.
+PROGRESS_EVERY = 500
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func: F) -> F:
+    """Turn library errors into one line on stderr: exit 1 for data/index errors, 2 for misuse."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except QueryError as exc:
+            _fail(f"bad query: {exc}")
+        except NewsIndexError as exc:
+            _fail(str(exc))
+        except (ValueError, TypeError) as exc:
+            _fail(str(exc), code=2)
+        except BrokenPipeError:  # `newsindex search ... | head`
+            sys.stderr.close()
+            sys.exit(0)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def filter_options(func: F) -> F:
+    """The facet filters shared by search, facets and timeline-like commands."""
+    options = [
+        click.option("--country", multiple=True, metavar="CODE", help="ISO country code, e.g. CN (repeat for OR)."),
+        click.option("--issue", multiple=True, metavar="SLUG", help="Issue slug, e.g. death-penalty (repeat for OR)."),
+        click.option("--type", "type_", multiple=True, metavar="TYPE", help="Release type, e.g. press-release, report."),
+        click.option("--source", multiple=True, metavar="NAME", help="Source name (repeat for OR)."),
+        click.option("--since", metavar="DATE", help="Only releases on or after DATE (2021-06-01, 'June 1, 2021')."),
+        click.option("--until", metavar="DATE", help="Only releases on or before DATE."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _filters(country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], since: str | None, until: str | None) -> dict[str, Any]:
+    return {"country": country or None, "issue": issue or None, "type": type_ or None, "source": source or None, "since": since, "until": until}
+
+
+def _bold(text: str) -> str:
+    return click.style(text, bold=True)
+
+
+def _render_hit(hit: Hit) -> None:
+    date = hit.date.isoformat() if hit.date else "undated   "
+    # On a terminal the query's words are bold yellow; piped output stays plain text.
+    title = hit.marked_title("\x1b[1;33m", "\x1b[22;39m", escape=str) if sys.stdout.isatty() else hit.title
+    click.echo(f"{hit.rank:>3}. {date}  {title}")
+    meta = [hit.type or "-", ",".join(hit.countries) or "-", ",".join(hit.issues) or "-", f"id {hit.id}"]
+    if hit.score:
+        meta.append(f"score {hit.score:.2f}")
+    click.echo("     " + click.style(" | ".join(meta), dim=True))
+    if hit.snippet:
+        snippet = hit.marked_snippet("\x00", "\x01", escape=str)
+        if sys.stdout.isatty():
+            snippet = snippet.replace("\x00", "\x1b[1m").replace("\x01", "\x1b[22m")
+        else:
+            snippet = snippet.replace("\x00", "[").replace("\x01", "]")
+        click.echo("     " + snippet)
+
+
+def _render_facets(facets: Any, top: int = 8) -> None:
+    for name, counts in facets.items():
+        if not counts:
+            click.echo(f"{name}: (none)")
+            continue
+        shown = counts if name in ("year", "month") else counts[:top]
+        parts = [f"{c.label or c.value} ({c.value}) {c.count}" if name in ("country",) else f"{c.label or c.value} {c.count}" for c in shown]
+        more = f"  … {len(counts) - len(shown)} more" if len(counts) > len(shown) else ""
+        click.echo(f"{_bold(name)}: " + ", ".join(parts) + more)
+
+
+def _render_results(results: SearchResults, *, show_facets: bool = True) -> None:
+    if not results.total:
+        click.echo(f"No release matches {results.query!r}." if results.query else "No release matches these filters.")
+    else:
+        first = (results.page - 1) * results.limit + 1
+        last = first + len(results.hits) - 1
+        shown = f"{first}-{last} of {results.total}" if results.hits else f"{results.total} in all"
+        click.echo(f"{shown} releases" + (f" for {results.query!r}" if results.query else "") + f" (sorted by {results.sort})")
+        click.echo()
+        for hit in results:
+            _render_hit(hit)
+            click.echo()
+    if show_facets and results.facets:
+        _render_facets(results.facets)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="newsindex")
+def main() -> None:
+    """Search archives of press releases and news.
+
+    \b
+    Try it on the bundled sample newsroom, no files needed:
+      newsindex demo "hong kong"
+    Index your own archive and search it:
+      newsindex index releases.idx newsroom.txt export.jsonl
+      newsindex search releases.idx "vigil" --country HK --since 2021-01-01
+    """
+
+
+@main.command()
+@click.argument("query", required=False, default="Hong Kong")
+@click.option("--limit", default=5, show_default=True, help="Hits to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@handle_errors
+def demo(query: str, limit: int, as_json: bool) -> None:
+    """Search the bundled sample newsroom (12 releases, in memory).
+
+    \b
+    Example:
+      newsindex demo "hong kong"
+      newsindex demo "death penalty" --json
+    """
+    with NewsIndex.in_memory() as index:
+        index.add(load_sample())
+        results = index.search(query, limit=limit, facets=("country", "issue", "year", "type"))
+    if as_json:
+        click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Bundled sample newsroom: {len(load_sample())} releases, indexed in memory.\n")
+    _render_results(results)
+
+
+class _Progress:
+    """A running count on stderr when it is a terminal: large inputs show they are moving."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.started = time.monotonic()
+
+    def __call__(self, count: int) -> None:
+        if self.enabled and count >= PROGRESS_EVERY:
+            rate = count / max(time.monotonic() - self.started, 1e-9)
+            click.echo(f"\r  read {count:,} releases ({rate:,.0f}/s)", err=True, nl=False)
+
+    def done(self) -> None:
+        if self.enabled and time.monotonic() - self.started > 0.5:
+            click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
+
+
+@main.command("index")
+@click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
+@click.argument("sources", metavar="SOURCE...", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--format", "format_", type=click.Choice(FORMATS), help="Input format (default: from the file's suffix or content).")
+@click.option("--strict", is_flag=True, help="Refuse the whole run at the first bad record (index untouched).")
+@click.option("--rejects", type=click.Path(dir_okay=False, writable=True), help="Write bad records and reasons here (JSON Lines).")
+@click.option("--batch-size", default=2000, show_default=True, help="Commit every N releases (lenient mode): a crash loses at most one batch.")
+@click.option("--language", default="english", show_default=True, help="Stemming language of a new index.")
+@click.option("--overwrite", is_flag=True, help="Replace an existing index instead of adding to it.")
+@click.option("--timeout", default=0.0, show_default=True, help="Seconds to wait for another writer's lock.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress display.")
+@handle_errors
+def index_command(index_path: str, sources: tuple[str, ...], format_: str | None, strict: bool, rejects: str | None, batch_size: int, language: str, overwrite: bool, timeout: float, quiet: bool) -> None:
+    """Add the releases of SOURCE files to INDEX (created if missing).
+
+    Releases already in the index (same id: same url, or same title and date) are updated, not
+    duplicated, so re-running a command is safe. By default bad records are reported and
+    skipped; --strict refuses the whole run instead. SOURCE may be - for standard input.
+
+    \b
+    Example:
+      newsindex index releases.idx newsroom.txt export.jsonl --rejects rejects.jsonl
+    """
+    started = time.monotonic()
+    path = Path(index_path)
+    if overwrite or not path.exists() or not any(path.iterdir()):
+        index = NewsIndex.create(path, language=language, overwrite=overwrite)
+    else:
+        index = NewsIndex.open(path)
+    errors: list[SourceError] = []
+
+    def releases() -> Iterator[Release]:
+        for source in sources:
+            stream: Any = sys.stdin.buffer if source == "-" else source
+            yield from load_releases(stream, format=format_, errors=None if strict else errors)
+
+    progress = _Progress(not quiet)
+    with index:
+        try:
+            report = index.add(releases(), strict=strict, batch_size=batch_size, timeout=timeout, progress=progress)
+        finally:
+            progress.done()
+    rejected = [(f"{e.path}:{e.line}" if e.line else e.path, e.reason, e.record) for e in errors]
+    rejected += [(r.where, r.reason, None) for r in report.rejected]
+    elapsed = time.monotonic() - started
+    click.echo(
+        f"{path}: {report.added} added, {report.updated} updated, {len(rejected)} rejected"
+        + (f", {len(report.duplicates)} duplicate ids (last kept)" if report.duplicates else "")
+        + f" from {len(sources)} file{'s' if len(sources) != 1 else ''} in {elapsed:.1f}s"
+    )
+    if rejected:
+        for where, reason, _ in rejected[:5]:
+            click.echo(f"  rejected {where}: {reason}", err=True)
+        if len(rejected) > 5:
+            click.echo(f"  … and {len(rejected) - 5} more" + ("" if rejects else " (use --rejects FILE to keep them all)"), err=True)
+    if rejects:
+        with open(rejects, "w", encoding="utf-8") as out:
+            for where, reason, record in rejected:
+                out.write(json.dumps({"where": where, "reason": reason, "record": record}, ensure_ascii=False) + "\n")
+
+
+@main.command()
+@click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
+@click.argument("query", default="")
+@filter_options
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default="relevance", show_default=True)
+@click.option("--match", type=click.Choice(["all", "any"]), default="all", show_default=True, help="Require all words, or any word.")
+@click.option("--limit", default=10, show_default=True, help="Hits per page.")
+@click.option("--page", default=1, show_default=True)
+@click.option("--facet", "facet_names", multiple=True, type=click.Choice(FACET_CHOICES), help="Facets to count (default: country, issue, year).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@handle_errors
+def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], since: str | None, until: str | None, sort: str, match: str, limit: int, page: int, facet_names: tuple[str, ...], as_json: bool) -> None:
+    """Search INDEX. An empty QUERY lists releases (newest first) matching the filters.
+
+    \b
+    Query syntax: words (all must match by default), "exact phrase",
+    AND / OR / NOT, (groups), title:word, country:CN, protest*, word~ (fuzzy).
+    \b
+    Example:
+      newsindex search releases.idx "vigil OR assembly" --country HK --since 2021-01-01
+    """
+    with NewsIndex.open(index_path) as index:
+        results = index.search(
+            query, **_filters(country, issue, type_, source, since, until), sort=sort, match=match,  # type: ignore[arg-type]
+            limit=limit, page=page, facets=facet_names or ("country", "issue", "year"),
+        )
+    if as_json:
+        click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _render_results(results)
+
+
+@main.command()
+@click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
+@click.argument("query", default="")
+@filter_options
+@click.option("--field", "fields", multiple=True, type=click.Choice(FACET_CHOICES), help="Facet fields to count (default: all).")
+@click.option("--json", "as_json", is_flag=True)
+@handle_errors
+def facets(index_path: str, query: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], since: str | None, until: str | None, fields: tuple[str, ...], as_json: bool) -> None:
+    """Count releases per country, issue, type, source, year and month.
+
+    \b
+    Example:
+      newsindex facets releases.idx "torture" --field country --field year
+    """
+    with NewsIndex.open(index_path) as index:
+        counts = index.facets(query, fields=fields or FACET_CHOICES, **_filters(country, issue, type_, source, since, until))
+    if as_json:
+        click.echo(json.dumps({name: [c.to_dict() for c in values] for name, values in counts.items()}, ensure_ascii=False, indent=2))
+        return
+    for name, values in counts.items():
+        click.echo(_bold(name))
+        for c in values:
+            label = f"{c.label} ({c.value})" if c.label and c.label != c.value else c.value
+            click.echo(f"  {c.count:>6}  {label}")
+
+
+@main.command()
+@click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
+@click.argument("release_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True)
+@handle_errors
+def show(index_path: str, release_id: str, as_json: bool) -> None:
+    """Print one stored release in full, with its given and extracted facets.
+
+    \b
+    Example:
+      newsindex show releases.idx 3f2a9c0d1e2b4a5f
+    """
+    with NewsIndex.open(index_path) as index:
+        release = index.get(release_id)
+        facet_values = index.get_facets(release_id)
+    if release is None or facet_values is None:
+        _fail(f"no release with id {release_id!r} in {index_path}")
+        return
+    data = release.to_dict()
+    data["countries_extracted"] = list(facet_values.countries_extracted)
+    data["issues_extracted"] = list(facet_values.issues_extracted)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(_bold(release.title))
+    for key in ("id", "date", "type", "source", "url", "credit"):
+        if data.get(key):
+            click.echo(f"{key + ':':<21}{data[key]}")
+    click.echo(f"{'countries:':<21}{', '.join(release.countries) or '-'} (given)   {', '.join(facet_values.countries_extracted) or '-'} (extracted)")
+    click.echo(f"{'issues:':<21}{', '.join(release.issues) or '-'} (given)   {', '.join(facet_values.issues_extracted) or '-'} (extracted)")
+    for key in ("caption", "summary", "body"):
+        if data.get(key):
+            click.echo(f"\n{data[key]}")
+
+
+@main.command()
+@click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+@handle_errors
+def stats(index_path: str, as_json: bool) -> None:
+    """Size, date coverage and facet vocabulary of INDEX.
+
+    \b
+    Example:
+      newsindex stats releases.idx
+    """
+    with NewsIndex.open(index_path) as index:
+        figures = index.stats()
+    if as_json:
+        click.echo(json.dumps(figures.to_dict(), indent=2))
+        return
+    click.echo(f"{'releases:':<16}{figures.releases:,}")
+    span = f"{figures.first_date} … {figures.last_date}" if figures.first_date else "-"
+    click.echo(f"{'dates:':<16}{span}" + (f" ({figures.undated} undated)" if figures.undated else ""))
+    click.echo(f"{'size:':<16}{figures.size_bytes / 1e6:.1f} MB")
+    click.echo(f"{'language:':<16}{figures.language}")
+    click.echo(f"{'schema:':<16}v{figures.schema_version} (newsindex {figures.library_version})")
+    click.echo(f"{'facet values:':<16}" + ", ".join(f"{k} {v}" for k, v in figures.facet_values.items()))
+
+
+@main.command("analyze")
+@click.argument("text")
+@click.option("--language", default="english", show_default=True)
+@click.option("--query", "as_query", is_flag=True, help="Analyze as a query is read (no extra hashtag terms).")
+@handle_errors
+def analyze_command(text: str, language: str, as_query: bool) -> None:
+    """Print the index terms TEXT becomes (tokenize, fold, stop, stem).
+
+    \b
+    Example:
+      newsindex analyze "Women’s rights in the U.S. #MeToo COVID-19"
+    """
+    click.echo(" ".join(analyze(text, language=language, mode="query" if as_query else "index")))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

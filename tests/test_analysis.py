@@ -1,0 +1,75 @@
+import pickle
+
+import pytest
+
+from newsindex.analysis import NewsTokenizer, analyze, news_analyzer, stopwords
+
+
+def test_hashtags_stay_whole_and_are_also_searchable_as_the_word():
+    assert analyze("#MeToo") == ["#metoo", "metoo"]
+    assert analyze("#MeToo", mode="query") == ["#metoo"]
+
+
+def test_dotted_acronyms_are_one_term():
+    assert analyze("the U.S. government") == ["us", "govern"]
+
+
+def test_capitalised_acronyms_survive_the_stopword_list_but_pronouns_do_not():
+    assert analyze("US sanctions") == ["us", "sanction"]
+    assert analyze("WHO warns") == ["who", "warn"]
+    assert analyze("the IT sector") == ["it", "sector"]
+    assert analyze("who told us it was") == ["told"]
+
+
+def test_all_caps_headlines_are_not_mistaken_for_acronyms():
+    assert analyze("TALKS TO RESUME IN GENEVA") == ["talk", "resum", "geneva"]
+
+
+@pytest.mark.parametrize("text", ["Women’s rights", "Women's rights", "womens rights", "WOMEN’S RIGHTS"])
+def test_curly_and_straight_apostrophes_are_the_same(text):
+    assert analyze(text)[-1] == "right"
+    assert analyze(text)[0] == "women"
+
+
+def test_hyphenated_words_split_into_their_parts():
+    assert analyze("tit-for-tat") == analyze("tit for tat") == ["tit", "tat"]
+    assert analyze("COVID-19") == ["covid", "19"]
+
+
+def test_accents_are_folded():
+    assert analyze("Côte d’Ivoire") == analyze("Cote d'Ivoire")
+    assert analyze("Türkiye") == ["turkiy"]
+
+
+def test_stemming_conflates_inflections():
+    assert len(set(analyze("executions executed execution"))) == 1
+
+
+def test_other_snowball_languages_can_be_chosen():
+    # French stemming, and no English stoplist applied to French ("les" is kept, stemmed "le")
+    assert analyze("les exécutions", language="french") == ["le", "execu"]
+    assert analyze("exécutions", language="english") == ["execut"]
+
+
+def test_an_unknown_language_is_a_value_error():
+    with pytest.raises(ValueError, match="klingon"):
+        NewsTokenizer("klingon")
+
+
+def test_the_analyzer_pickles_without_its_cache_and_still_works():
+    tok = news_analyzer()
+    tok.term("running")
+    restored = pickle.loads(pickle.dumps(tok))
+    assert restored == tok
+    assert [t.text for t in restored("running dogs")] == ["run", "dog"]
+
+
+def test_character_offsets_point_at_the_original_words():
+    text = "Hong Kong’s vigil"
+    tokens = [(t.text, text[t.startchar : t.endchar]) for t in news_analyzer()(text, chars=True)]
+    assert tokens == [("hong", "Hong"), ("kong", "Kong’s"), ("vigil", "vigil")]
+
+
+def test_the_shipped_english_stopwords_are_loaded_and_other_languages_get_none():
+    assert {"the", "and", "us", "it"} <= stopwords("english")
+    assert stopwords("german") == frozenset()

@@ -1,0 +1,76 @@
+import re
+
+import pytest
+
+from newsindex.errors import QueryError
+from newsindex.query import check_syntax, parse_query
+from newsindex.schema import build_schema
+
+SCHEMA = build_schema()
+
+
+def terms(q):
+    return sorted({(f, t.decode() if isinstance(t, bytes) else t) for f, t in q.iter_all_terms()})
+
+
+@pytest.mark.parametrize(
+    "text, position, reason",
+    [
+        ("title:(unclosed", 6, "unclosed '('"),
+        ('"hong kong', 0, "unclosed quote"),
+        ("vigil AND", 6, "needs a term after"),
+        ("OR vigil", 0, "needs a term before"),
+        ("a AND OR b", 6, "needs a term before"),
+        ("a )", 2, "unmatched ')'"),
+        ("()", 0, "empty parentheses"),
+        ("headline:china", 0, "unknown field 'headline'"),
+        ("title: china", 6, "nothing to search for"),
+        ("*ing", 0, "wildcard"),
+        ('""', 0, "empty phrase"),
+        ("date:[2021-01-01 2021-02-01]", 5, "range reads"),
+        ("(a OR b", 0, "unclosed '('"),
+        ("china NOT", 6, "needs a term after"),
+    ],
+)
+def test_bad_syntax_raises_query_error_with_the_position(text, position, reason):
+    with pytest.raises(QueryError, match=re.escape(reason)) as info:
+        parse_query(text, SCHEMA)
+    assert info.value.position == position
+    assert info.value.pointer().splitlines()[1].index("^") == position
+
+
+def test_an_empty_query_is_none():
+    assert parse_query("   ", SCHEMA) is None
+
+
+def test_match_all_requires_every_word_and_any_accepts_one():
+    assert "AND" in str(parse_query("hong vigil", SCHEMA, match="all"))
+    assert "AND" not in str(parse_query("hong vigil", SCHEMA, match="any"))
+
+
+def test_query_words_are_analysed_like_the_text():
+    assert ("body", "execut") in terms(parse_query("executions", SCHEMA))
+    assert ("title", "us") in terms(parse_query("U.S.", SCHEMA))
+
+
+def test_hyphenated_query_words_become_a_phrase():
+    assert 'title:"tit tat"' in str(parse_query("tit-for-tat", SCHEMA, match="any"))
+
+
+def test_facet_values_in_query_text_are_normalised():
+    assert ("country", "CN") in terms(parse_query("country:cn", SCHEMA))
+    assert ("issue", "death-penalty") in terms(parse_query("issue:Death-Penalty", SCHEMA))
+
+
+def test_an_unknown_match_mode_is_a_value_error():
+    with pytest.raises(ValueError):
+        parse_query("x", SCHEMA, match="some")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"hong kong" AND (vigil OR assembly) NOT macau', "title:china", "protest*", "tiananmin~", "vigil^2",
+     "date:[2021-01-01 TO 2021-06-30]", "women’s rights", "#MeToo", "country:HK OR country:CN", "note 10:30"],
+)
+def test_well_formed_queries_pass_the_check(text):
+    check_syntax(text)
