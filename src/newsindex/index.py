@@ -278,12 +278,12 @@ class NewsIndex:
         snap = self._snapshot
         if snap is not None and snap.searcher.up_to_date():
             return snap
-        searcher = snap.searcher.refresh() if snap is not None else self._ix.searcher(weighting=scorer())
-        if snap is not None and searcher is snap.searcher:
-            return snap
+        # A fresh searcher, not searcher.refresh(): refresh() shares segment readers with the old
+        # searcher, and closing the old one would close files the new one still reads.
         if snap is not None:
             snap.close()
-        self._snapshot = _Snapshot(searcher)
+            self._snapshot = None
+        self._snapshot = _Snapshot(self._ix.searcher(weighting=scorer()))
         return self._snapshot
 
     def _invalidate(self) -> None:
