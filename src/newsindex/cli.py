@@ -31,9 +31,13 @@ from newsindex import (
     load_sample,
 )
 
+from newsindex.export import write_csv, write_jsonl
+from newsindex.timeline import bars
+from newsindex.timeline import plot as plot_timeline
+
 F = TypeVar("F", bound=Callable[..., Any])
 
-FACET_CHOICES = ("country", "issue", "type", "source", "year", "month")
+FACET_CHOICES = ("country", "issue", "type", "source", "year", "month", "week", "speaker")
 #: Above this many releases read, `index` shows a running count on a terminal.
 PROGRESS_EVERY = 500
 
@@ -70,6 +74,7 @@ def filter_options(func: F) -> F:
         click.option("--issue", multiple=True, metavar="SLUG", help="Issue slug, e.g. death-penalty (repeat for OR)."),
         click.option("--type", "type_", multiple=True, metavar="TYPE", help="Release type, e.g. press-release, report."),
         click.option("--source", multiple=True, metavar="NAME", help="Source name (repeat for OR)."),
+        click.option("--speaker", multiple=True, metavar="NAME", help="Who is quoted, e.g. 'Doriane Lau' (repeat for OR)."),
         click.option("--since", metavar="DATE", help="Only releases on or after DATE (2021-06-01, 'June 1, 2021')."),
         click.option("--until", metavar="DATE", help="Only releases on or before DATE."),
     ]
@@ -78,8 +83,8 @@ def filter_options(func: F) -> F:
     return func
 
 
-def _filters(country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], since: str | None, until: str | None) -> dict[str, Any]:
-    return {"country": country or None, "issue": issue or None, "type": type_ or None, "source": source or None, "since": since, "until": until}
+def _filters(country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], since: str | None, until: str | None, speaker: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {"country": country or None, "issue": issue or None, "type": type_ or None, "source": source or None, "speaker": speaker or None, "since": since, "until": until}
 
 
 def _bold(text: str) -> str:
@@ -92,6 +97,8 @@ def _render_hit(hit: Hit) -> None:
     title = hit.marked_title("\x1b[1;33m", "\x1b[22;39m", escape=str) if sys.stdout.isatty() else hit.title
     click.echo(f"{hit.rank:>3}. {date}  {title}")
     meta = [hit.type or "-", ",".join(hit.countries) or "-", ",".join(hit.issues) or "-", f"id {hit.id}"]
+    if hit.speakers:
+        meta.insert(3, "quoting " + ", ".join(hit.speakers))
     if hit.score:
         meta.append(f"score {hit.score:.2f}")
     click.echo("     " + click.style(" | ".join(meta), dim=True))
@@ -109,7 +116,7 @@ def _render_facets(facets: Any, top: int = 8) -> None:
         if not counts:
             click.echo(f"{name}: (none)")
             continue
-        shown = counts if name in ("year", "month") else counts[:top]
+        shown = counts if name in ("year", "month", "week") else counts[:top]
         parts = [f"{c.label or c.value} ({c.value}) {c.count}" if name in ("country",) else f"{c.label or c.value} {c.count}" for c in shown]
         more = f"  … {len(counts) - len(shown)} more" if len(counts) > len(shown) else ""
         click.echo(f"{_bold(name)}: " + ", ".join(parts) + more)
@@ -118,6 +125,9 @@ def _render_facets(facets: Any, top: int = 8) -> None:
 def _render_results(results: SearchResults, *, show_facets: bool = True) -> None:
     if not results.total:
         click.echo(f"No release matches {results.query!r}." if results.query else "No release matches these filters.")
+    if results.suggestions:
+        click.echo("Did you mean: " + " or ".join(repr(s) for s in results.suggestions) + "?" + ("" if results.total else "  (or search with --fuzzy)"))
+        click.echo()
     else:
         first = (results.page - 1) * results.limit + 1
         last = first + len(results.hits) - 1
@@ -255,23 +265,35 @@ def index_command(index_path: str, sources: tuple[str, ...], format_: str | None
 @click.option("--limit", default=10, show_default=True, help="Hits per page.")
 @click.option("--page", default=1, show_default=True)
 @click.option("--facet", "facet_names", multiple=True, type=click.Choice(FACET_CHOICES), help="Facets to count (default: country, issue, year).")
+@click.option("--fuzzy", is_flag=True, help="Also match words within 1-2 letters of each query word (misspellings).")
+@click.option("--boost-recent", type=click.FloatRange(min=0, min_open=True), metavar="DAYS", help="Favour recent releases: relevance halves its recency part every DAYS days.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the hits as CSV (one row per hit).")
 @handle_errors
-def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], since: str | None, until: str | None, sort: str, match: str, limit: int, page: int, facet_names: tuple[str, ...], as_json: bool) -> None:
+def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], speaker: tuple[str, ...], since: str | None, until: str | None, sort: str, match: str, limit: int, page: int, facet_names: tuple[str, ...], fuzzy: bool, boost_recent: float | None, as_json: bool, as_csv: bool) -> None:
     """Search INDEX. An empty QUERY lists releases (newest first) matching the filters.
 
     \b
     Query syntax: words (all must match by default), "exact phrase",
-    AND / OR / NOT, (groups), title:word, country:CN, protest*, word~ (fuzzy).
+    AND / OR / NOT, (groups), title:word, country:CN, speaker:gwen-lee,
+    protest*, word~ (fuzzy). When few releases match, it suggests spellings
+    the archive uses ("Did you mean").
     \b
     Example:
       newsindex search releases.idx "vigil OR assembly" --country HK --since 2021-01-01
+      newsindex search releases.idx "tiananmin" --fuzzy
+      newsindex search releases.idx "covid" --boost-recent 90 --csv > covid.csv
     """
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
     with NewsIndex.open(index_path) as index:
         results = index.search(
-            query, **_filters(country, issue, type_, source, since, until), sort=sort, match=match,  # type: ignore[arg-type]
-            limit=limit, page=page, facets=facet_names or ("country", "issue", "year"),
+            query, **_filters(country, issue, type_, source, since, until, speaker), sort=sort, match=match,  # type: ignore[arg-type]
+            limit=limit, page=page, facets=facet_names or ("country", "issue", "year"), fuzzy=fuzzy, boost_recent=boost_recent,
         )
+    if as_csv:
+        write_csv(results.hits, sys.stdout)
+        return
     if as_json:
         click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -285,15 +307,15 @@ def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[s
 @click.option("--field", "fields", multiple=True, type=click.Choice(FACET_CHOICES), help="Facet fields to count (default: all).")
 @click.option("--json", "as_json", is_flag=True)
 @handle_errors
-def facets(index_path: str, query: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], since: str | None, until: str | None, fields: tuple[str, ...], as_json: bool) -> None:
-    """Count releases per country, issue, type, source, year and month.
+def facets(index_path: str, query: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], speaker: tuple[str, ...], since: str | None, until: str | None, fields: tuple[str, ...], as_json: bool) -> None:
+    """Count releases per country, issue, type, source, year, month, week and speaker.
 
     \b
     Example:
       newsindex facets releases.idx "torture" --field country --field year
     """
     with NewsIndex.open(index_path) as index:
-        counts = index.facets(query, fields=fields or FACET_CHOICES, **_filters(country, issue, type_, source, since, until))
+        counts = index.facets(query, fields=fields or FACET_CHOICES, **_filters(country, issue, type_, source, since, until, speaker))
     if as_json:
         click.echo(json.dumps({name: [c.to_dict() for c in values] for name, values in counts.items()}, ensure_ascii=False, indent=2))
         return
@@ -325,6 +347,7 @@ def show(index_path: str, release_id: str, as_json: bool) -> None:
     data = release.to_dict()
     data["countries_extracted"] = list(facet_values.countries_extracted)
     data["issues_extracted"] = list(facet_values.issues_extracted)
+    data["speakers"] = [s.to_dict() for s in facet_values.speakers]
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -334,6 +357,8 @@ def show(index_path: str, release_id: str, as_json: bool) -> None:
             click.echo(f"{key + ':':<21}{data[key]}")
     click.echo(f"{'countries:':<21}{', '.join(release.countries) or '-'} (given)   {', '.join(facet_values.countries_extracted) or '-'} (extracted)")
     click.echo(f"{'issues:':<21}{', '.join(release.issues) or '-'} (given)   {', '.join(facet_values.issues_extracted) or '-'} (extracted)")
+    for speaker in facet_values.speakers:
+        click.echo(f"{'speaker:':<21}{speaker.describe()}")
     for key in ("caption", "summary", "body"):
         if data.get(key):
             click.echo(f"\n{data[key]}")
@@ -377,6 +402,231 @@ def analyze_command(text: str, language: str, as_query: bool) -> None:
       newsindex analyze "Women’s rights in the U.S. #MeToo COVID-19"
     """
     click.echo(" ".join(analyze(text, language=language, mode="query" if as_query else "index")))
+
+
+# ----------------------------------------------------------------------------- beyond keyword search
+
+
+@main.command()
+@click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
+@click.argument("release_id", metavar="ID")
+@filter_options
+@click.option("--limit", default=10, show_default=True, help="Releases to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the hits as CSV.")
+@handle_errors
+def similar(index_path: str, release_id: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], speaker: tuple[str, ...], since: str | None, until: str | None, limit: int, as_json: bool, as_csv: bool) -> None:
+    """Releases on the same subject as release ID (more like this).
+
+    Shared significant words make the score; the same countries and issues add
+    to it. The release itself is not listed. Snippets mark the shared words.
+    \b
+    Example:
+      newsindex similar releases.idx 3f2a9c0d1e2b4a5f --limit 5 --since 2021-01-01
+    """
+    with NewsIndex.open(index_path) as index:
+        if release_id not in index:
+            _fail(f"no release with id {release_id!r} in {index_path} (ids are shown by `newsindex search`)")
+        source_release = index.get(release_id)
+        results = index.similar(release_id, limit=limit, **_filters(country, issue, type_, source, since, until, speaker))
+    if as_csv:
+        write_csv(results.hits, sys.stdout)
+        return
+    if as_json:
+        click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+        return
+    assert source_release is not None
+    click.echo(f"Like: {source_release.date or 'undated'}  {_bold(source_release.title)}")
+    click.echo()
+    if not results.total:
+        click.echo("No other release shares its subject.")
+    for hit in results:
+        _render_hit(hit)
+        click.echo()
+
+
+@main.command()
+@click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
+@click.argument("query", default="")
+@filter_options
+@click.option("--by", type=click.Choice(["year", "month", "week"]), default="month", show_default=True, help="Bucket size.")
+@click.option("--width", default=40, show_default=True, help="Width of the longest bar, in characters.")
+@click.option("--png", "png", type=click.Path(dir_okay=False, writable=True), help="Also write the chart as PNG (needs matplotlib).")
+@click.option("--svg", "svg", type=click.Path(dir_okay=False, writable=True), help="Also write the chart as SVG (needs matplotlib).")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@handle_errors
+def timeline(index_path: str, query: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], speaker: tuple[str, ...], since: str | None, until: str | None, by: str, width: int, png: str | None, svg: str | None, as_json: bool) -> None:
+    """How many releases match QUERY per year, month or week, as a bar chart.
+
+    Empty buckets between the first and last release are shown (a gap in
+    coverage is news). --png/--svg write a chart image if matplotlib is
+    installed (pip install 'newsindex[plot]').
+    \b
+    Example:
+      newsindex timeline releases.idx "hong kong" --by month --since 2021-01-01
+      newsindex timeline releases.idx --country CN --by year --png china.png
+    """
+    with NewsIndex.open(index_path) as index:
+        counts = index.timeline(query, by=by, **_filters(country, issue, type_, source, since, until, speaker))
+    total = sum(c.count for c in counts)
+    title = f"Releases per {by}" + (f" for {query!r}" if query else "")
+    for path in (png, svg):
+        if path:
+            try:
+                plot_timeline(counts, path, title=title, by=by)
+            except ImportError as exc:
+                _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps({"query": query, "by": by, "total": total, "counts": [c.to_dict() for c in counts]}, ensure_ascii=False, indent=2))
+        return
+    if not total:
+        click.echo(f"No release matches {query!r}." if query else "No release matches these filters.")
+        return
+    click.echo(f"{title}: {total} in all")
+    click.echo()
+    for line in bars(counts, width=max(width, 1)):
+        click.echo(line)
+    for path in (png, svg):
+        if path:
+            click.echo(f"\nchart written to {path}")
+
+
+@main.command("export")
+@click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
+@click.argument("query", default="")
+@filter_options
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, allow_dash=True), default="-", help="Write to FILE instead of standard output.")
+@handle_errors
+def export_command(index_path: str, query: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], speaker: tuple[str, ...], since: str | None, until: str | None, output: str) -> None:
+    """Write the stored releases of INDEX as JSON Lines (what `index` reads).
+
+    With a QUERY or filters, only the matching releases. Facets are written as
+    the source gave them; extracted ones are recomputed when re-indexed, so an
+    index can be rebuilt, moved or upgraded:
+    \b
+    Example:
+      newsindex export releases.idx -o releases.jsonl
+      newsindex index new.idx releases.jsonl
+      newsindex export releases.idx "hong kong" --since 2021-01-01 > hk.jsonl
+    """
+    filters = _filters(country, issue, type_, source, since, until, speaker)
+    with NewsIndex.open(index_path) as index:
+        if query or any(v for v in filters.values()):
+            releases: Iterable[Release] = [r for r in (index.get(i) for i in reversed(index.ids(query, **filters))) if r is not None]
+        else:
+            releases = list(index.releases())
+    if output == "-":
+        count = write_jsonl(releases, sys.stdout)
+    else:
+        with open(output, "w", encoding="utf-8") as out:
+            count = write_jsonl(releases, out)
+        click.echo(f"{count} releases written to {output}", err=True)
+
+
+@main.group()
+def watch() -> None:
+    """Saved searches: name a query once, see what is new every morning.
+
+    \b
+    Example:
+      newsindex watch add releases.idx hk "vigil OR assembly" --country HK
+      newsindex index releases.idx newsroom.txt      # the morning's new releases
+      newsindex watch run releases.idx               # only what is new since the last run
+    """
+
+
+@watch.command("add")
+@click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
+@click.argument("name")
+@click.argument("query", default="")
+@filter_options
+@click.option("--match", type=click.Choice(["all", "any"]), default="all", show_default=True, help="Require all words, or any word.")
+@click.option("--replace", is_flag=True, help="Overwrite a watch of the same name.")
+@handle_errors
+def watch_add(index_path: str, name: str, query: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], speaker: tuple[str, ...], since: str | None, until: str | None, match: str, replace: bool) -> None:
+    """Save QUERY and filters as watch NAME in INDEX.
+
+    Releases that match now are its starting point: `watch run` reports only
+    releases that match later.
+    \b
+    Example:
+      newsindex watch add releases.idx china-researcher --speaker "Doriane Lau"
+    """
+    with NewsIndex.open(index_path) as index:
+        saved = index.watches.add(name, query, replace=replace, match=match, **_filters(country, issue, type_, source, since, until, speaker))
+    click.echo(f"watch {saved.name!r} saved: {saved.describe()}, {len(saved.seen)} releases match now")
+
+
+@watch.command("list")
+@click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+@handle_errors
+def watch_list(index_path: str, as_json: bool) -> None:
+    """List the watches of INDEX.
+
+    \b
+    Example:
+      newsindex watch list releases.idx
+    """
+    with NewsIndex.open(index_path) as index:
+        watches = list(index.watches)
+    if as_json:
+        click.echo(json.dumps([w.to_dict() for w in watches], ensure_ascii=False, indent=2))
+        return
+    if not watches:
+        click.echo("No watches. Add one with `newsindex watch add INDEX NAME QUERY`.")
+    for w in watches:
+        click.echo(f"{_bold(w.name)}: {w.describe()}  (last run: {w.last_run or 'never'})")
+
+
+@watch.command("run")
+@click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
+@click.argument("name", required=False)
+@click.option("--dry-run", is_flag=True, help="Show what is new without marking it seen.")
+@click.option("--json", "as_json", is_flag=True)
+@handle_errors
+def watch_run(index_path: str, name: str | None, dry_run: bool, as_json: bool) -> None:
+    """Print the releases new to watch NAME (or every watch) since its last run.
+
+    \b
+    Example:
+      newsindex watch run releases.idx
+      newsindex watch run releases.idx hk --dry-run
+    """
+    with NewsIndex.open(index_path) as index:
+        if name is not None and name not in index.watches:
+            _fail(f"no watch named {name!r} in {index_path}; see `newsindex watch list {index_path}`")
+        runs = [index.watches.run(name, update=not dry_run)] if name else index.watches.run_all(update=not dry_run)
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in runs], ensure_ascii=False, indent=2))
+        return
+    if not runs:
+        click.echo("No watches. Add one with `newsindex watch add INDEX NAME QUERY`.")
+    for run in runs:
+        since_text = f"since {run.previous_run}" if run.previous_run else "since it was added"
+        click.echo(f"{_bold(run.watch.name)}: {len(run.new)} new {since_text} ({run.total} match in all)")
+        for release in run.new:
+            click.echo(f"  {release.date.isoformat() if release.date else 'undated   '}  {release.title}")
+            click.echo("  " + click.style(" " * 12 + " | ".join(x for x in (f"id {release.id}", release.url) if x), dim=True))
+        click.echo()
+
+
+@watch.command("remove")
+@click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
+@click.argument("name")
+@handle_errors
+def watch_remove(index_path: str, name: str) -> None:
+    """Delete watch NAME from INDEX.
+
+    \b
+    Example:
+      newsindex watch remove releases.idx hk
+    """
+    with NewsIndex.open(index_path) as index:
+        if name not in index.watches:
+            _fail(f"no watch named {name!r} in {index_path}; see `newsindex watch list {index_path}`")
+        index.watches.remove(name)
+    click.echo(f"watch {name!r} removed")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -47,7 +47,13 @@ from .query import Match, parse_query
 from .ranking import scorer
 from .records import Release
 from .results import AddReport, FacetCount, Hit, Rejection, SearchResults
-from .schema import FACET_FIELDS, SCHEMA_VERSION, TEXT_FIELDS, Facets, build_schema, from_stored, to_document
+from .schema import FACET_FIELDS, SCHEMA_VERSION, TEXT_FIELDS, TIME_FACETS, Facets, build_schema, from_stored, to_document
+from .recency import check_half_life, rank_by_recency
+from .spelling import SUGGEST_BELOW, expanded_terms, fuzzify, suggest
+from .similar import key_terms, key_terms_query, rank_similar
+from .timeline import fill_gaps
+from .watch import WATCH_FILE, Watches
+from .tagging.speakers import speaker_slug
 
 __all__ = ["NewsIndex", "IndexStats", "Sort"]
 
@@ -60,7 +66,7 @@ FilterValue = str | Iterable[str] | None
 STAMP_FILE = "newsindex.json"
 _INDEX_NAME = "MAIN"
 #: Date buckets are listed in time order; the other facets most frequent first.
-_TIME_FACETS = frozenset({"year", "month"})
+_TIME_FACETS = frozenset(TIME_FACETS)
 #: Whoosh's writer sorts postings in memory up to this size before spilling to disk; the default
 #: (128 MB) spills on medium archives, which measured ~25% slower.
 _WRITER_LIMIT_MB = 256
@@ -130,6 +136,7 @@ class _Snapshot:
         self.by_date: list[tuple[str, int]] = sorted((self.dates[n], n) for n in self.live if self.dates[n])
         # Plain sets (never mutated): Whoosh's filter= accepts a set but not a frozenset.
         self.filter_cache: dict[tuple[Any, ...], set[int]] = {}
+        self.speaker_names: dict[str, str] = {}  # slug -> name as written, read lazily for facet labels
 
     def close(self) -> None:
         self.searcher.close()
@@ -147,6 +154,8 @@ def _as_values(value: FilterValue, name: str) -> tuple[str, ...]:
     cleaned = [v.strip() for v in values if v and v.strip()]
     if name == "country":
         return tuple(v.upper() for v in cleaned)
+    if name == "speaker":  # "Agnès Callamard" or "agnes-callamard"
+        return tuple(speaker_slug(v) for v in cleaned)
     return tuple(v.lower().replace(" ", "-") for v in cleaned)
 
 
@@ -382,6 +391,7 @@ class NewsIndex:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         from .tagging import tag_countries, tag_issues  # deferred: tagging compiles its gazetteer lazily
+        from .tagging.speakers import extract_speakers
 
         with self._lock:
             snap = self._current()
@@ -426,6 +436,7 @@ class NewsIndex:
                         countries_extracted=tuple(t.code for t in tag_countries(body_text, title=release.title)),
                         issues_given=release.issues,
                         issues_extracted=tuple(t.slug for t in tag_issues(body_text, title=release.title)),
+                        speakers=tuple(extract_speakers(body_text)),
                     )
                     document = to_document(release, facets)
                     if release.id in existing or release.id in written:
@@ -485,6 +496,7 @@ class NewsIndex:
         issue: FilterValue = None,
         type: FilterValue = None,
         source: FilterValue = None,
+        speaker: FilterValue = None,
         since: DateLike | None = None,
         until: DateLike | None = None,
         sort: Sort = "relevance",
@@ -493,6 +505,8 @@ class NewsIndex:
         facets: Sequence[str] = (),
         highlight: bool = True,
         match: Match = "all",
+        fuzzy: bool = False,
+        boost_recent: float | None = None,
     ) -> SearchResults:
         """Search releases. Filters combine as AND across facets and OR within one.
 
@@ -501,9 +515,19 @@ class NewsIndex:
         score, ties broken newest first, then by id; "newest"/"oldest" order by date (undated
         last), then id. ``facets`` names facet fields to count over the whole result set
         (exact for multi-valued fields). ``since``/``until`` are inclusive dates.
+
+        ``speaker`` filters by who is quoted (a name or its slug, "doriane-lau"). ``fuzzy=True``
+        also matches words within one or two edits of each query word (spelling.py);
+        ``boost_recent=H`` multiplies relevance by a recency factor with a half-life of H days
+        (recency.py). When fewer than 3 releases match, ``results.suggestions`` holds corrected
+        queries that find more ("Tiananmin" → "Tiananmen").
         """
         if sort not in ("relevance", "newest", "oldest"):
             raise ValueError(f"sort must be 'relevance', 'newest' or 'oldest', not {sort!r}")
+        if boost_recent is not None:
+            boost_recent = check_half_life(boost_recent)
+            if sort != "relevance":
+                raise ValueError(f"boost_recent re-ranks by relevance; it does not apply to sort={sort!r}")
         if isinstance(facets, str):
             facets = (facets,)
         unknown = [f for f in facets if f not in FACET_FIELDS]
@@ -518,11 +542,14 @@ class NewsIndex:
             "issue": _as_values(issue, "issue"),
             "type": _as_values(type, "type"),
             "source": _as_values(source, "source"),
+            "speaker": _as_values(speaker, "speaker"),
         }
         date_range = (_as_date(since, "since"), _as_date(until, "until"))
         with self._lock:
             snap = self._current()
             parsed = parse_query(query, snap.searcher.schema, match=match)
+            if fuzzy and parsed is not None:
+                parsed = fuzzify(parsed)
             allowed = self._allowed(snap, filters, date_range)
             if allowed is not None and not allowed:
                 # Nothing passes the filters. (Whoosh would read an empty filter set as "no filter".)
@@ -533,7 +560,10 @@ class NewsIndex:
                 order = self._by_date(snap, matched, newest=(sort != "oldest"))
             else:
                 matched = self._matching(snap, parsed, allowed)
-                if sort == "relevance":
+                if sort == "relevance" and boost_recent:
+                    newest = snap.by_date[-1][0] if snap.by_date else None
+                    order, scores = rank_by_recency(snap.searcher, parsed, allowed, half_life=boost_recent, ids=snap.ids, dates=snap.dates, newest=newest)
+                elif sort == "relevance":
                     order, scores = self._by_score(snap, parsed, allowed, page * limit)
                 else:
                     order = self._by_date(snap, matched, newest=(sort == "newest"))
@@ -542,12 +572,22 @@ class NewsIndex:
             page_docs = order[start : start + limit]
             if parsed is not None and page_docs and not scores:
                 scores = self._scores(snap, parsed, page_docs)
+            # Prefix, wildcard and fuzzy words are highlighted as the words they matched.
+            marks = expanded_terms(parsed, snap.searcher.reader()) if highlight and parsed is not None and page_docs else None
             hits = tuple(
-                self._hit(snap, docnum, rank=start + i + 1, score=scores.get(docnum, 0.0), parsed=parsed if highlight else None)
+                self._hit(snap, docnum, rank=start + i + 1, score=scores.get(docnum, 0.0), parsed=marks)
                 for i, docnum in enumerate(page_docs)
             )
             counts = {name: self._count(snap, name, matched) for name in facets}
-        return SearchResults(query=query, hits=hits, total=len(matched), page=page, limit=limit, sort=sort, facets=counts)
+            suggestions: tuple[str, ...] = ()
+            if parsed is not None and len(matched) < SUGGEST_BELOW and (allowed is None or allowed):
+
+                def count(text: str) -> int:
+                    other = parse_query(text, snap.searcher.schema, match=match)
+                    return len(self._matching(snap, fuzzify(other) if fuzzy else other, allowed)) if other is not None else 0
+
+                suggestions = suggest(query, snap.searcher, count, len(matched))
+        return SearchResults(query=query, hits=hits, total=len(matched), page=page, limit=limit, sort=sort, facets=counts, suggestions=suggestions)
 
     def facets(self, query: str = "", *, fields: Sequence[str] = FACET_FIELDS, **filters: Any) -> Mapping[str, tuple[FacetCount, ...]]:
         """Facet counts only: ``index.facets("torture", fields=("country",), since="2021-01-01")``."""
@@ -642,8 +682,10 @@ class NewsIndex:
                     counter[value] = count
         if name in _TIME_FACETS:
             ordered = sorted(counter.items())
-        else:
-            ordered = sorted(counter.items(), key=lambda vc: (-vc[1], vc[0]))
+            return fill_gaps(name, [FacetCount(value=v, count=c, label=v) for v, c in ordered])  # type: ignore[arg-type]
+        ordered = sorted(counter.items(), key=lambda vc: (-vc[1], vc[0]))
+        if name == "speaker":
+            return tuple(FacetCount(value=v, count=c, label=_speaker_name(snap, v)) for v, c in ordered)
         return tuple(FacetCount(value=v, count=c, label=facet_label(name, v)) for v, c in ordered)
 
     def _hit(self, snap: _Snapshot, docnum: int, *, rank: int, score: float, parsed: wq.Query | None) -> Hit:
@@ -670,7 +712,104 @@ class NewsIndex:
             snippet=snippet,
             snippet_matches=snippet_spans,
             title_matches=title_spans,
+            speakers=tuple(s.name for s in facets.speakers),
         )
+
+    # ----------------------------------------------------------------------- beyond keyword search
+
+    def ids(self, query: str = "", *, match: Match = "all", fuzzy: bool = False, **filters: Any) -> list[str]:
+        """The ids of every release matching ``query`` and the filters, newest first (undated last).
+
+        Cheaper than ``search`` with a huge limit: no hits are built. Takes the filters of search().
+        """
+        with self._lock:
+            snap = self._current()
+            docs = self._select(snap, query, match=match, fuzzy=fuzzy, filters=filters)
+            return [snap.ids[n] for n in self._by_date(snap, docs, newest=True)]
+
+    def similar(self, release_id: str, *, limit: int = 10, page: int = 1, **filters: Any) -> SearchResults:
+        """Releases on the same subject as release ``release_id`` (never itself), most similar first.
+
+        Shared significant terms make the score, shared countries and issues add to it (see
+        similar.py); ``filters`` are those of search() (``since=``, ``country=``, …). Snippets mark
+        the shared key terms. ValueError if the id is not in the index.
+
+        >>> [hit.title for hit in index.similar(index.search("vigil")[0].id, limit=2)]  # doctest: +SKIP
+        """
+        if not isinstance(limit, int) or limit < 0 or not isinstance(page, int) or page < 1:
+            raise ValueError("limit must be an integer >= 0 and page an integer >= 1")
+        with self._lock:
+            snap = self._current()
+            docnum = snap.docnum_by_id.get(release_id)
+            if docnum is None:
+                raise ValueError(f"no release with id {release_id!r} in this index (see `newsindex search` for ids)")
+            allowed = self._select(snap, "", match="all", fuzzy=False, filters=filters) if filters else None
+            related = key_terms_query(key_terms(snap.searcher, docnum))
+            ranked: list[tuple[int, float]] = []
+            if related is not None and (allowed is None or allowed):
+                ranked = rank_similar(
+                    snap.searcher, docnum, related, allowed=set(allowed) if allowed is not None else None,
+                    facet_values=snap.values_by_doc, ids=snap.ids, dates=snap.dates,
+                )
+            start = (page - 1) * limit
+            hits = tuple(
+                self._hit(snap, n, rank=start + i + 1, score=score, parsed=related)
+                for i, (n, score) in enumerate(ranked[start : start + limit])
+            )
+        return SearchResults(query=f"similar:{release_id}", hits=hits, total=len(ranked), page=page, limit=limit, sort="similarity")
+
+    def timeline(self, query: str = "", *, by: str = "month", **filters: Any) -> tuple[FacetCount, ...]:
+        """Releases per ``by`` bucket ("year", "month", "week") for a query and filters, in time order.
+
+        Empty buckets are filled from the first to the last release found, widened to
+        ``since``/``until`` when given. ``index.timeline("hong kong", by="year", country="HK")``.
+        """
+        if by not in TIME_FACETS:
+            raise ValueError(f"by must be one of {', '.join(TIME_FACETS)}, not {by!r}")
+        counts = self.search(query, facets=(by,), limit=0, highlight=False, **filters).facets[by]
+        since, until = (_as_date(filters.get(k), k) for k in ("since", "until"))
+        return fill_gaps(
+            by,  # type: ignore[arg-type]
+            counts,
+            start=_dt.date.fromisoformat(since) if since else None,
+            end=_dt.date.fromisoformat(until) if until else None,
+        )
+
+    @property
+    def watches(self) -> Watches:
+        """The saved searches of this index: ``index.watches.add("hk", "hong kong", country="HK")``, ``.run("hk")``."""
+        watches = self.__dict__.get("_watches")
+        if watches is None:
+            watches = self.__dict__["_watches"] = Watches(self, self._path / WATCH_FILE if self._path else None)
+        return watches
+
+    def _select(self, snap: _Snapshot, query: str, *, match: Match, fuzzy: bool, filters: Mapping[str, Any]) -> frozenset[int]:
+        """The docnums matching ``query`` and search()-style ``filters`` (no ranking)."""
+        unknown = set(filters) - {"country", "issue", "type", "source", "speaker", "since", "until"}
+        if unknown:
+            raise TypeError(f"unknown filter {sorted(unknown)[0]!r}; filters are country, issue, type, source, speaker, since, until")
+        values = {name: _as_values(filters.get(name), name) for name in ("country", "issue", "type", "source", "speaker")}
+        allowed = self._allowed(snap, values, (_as_date(filters.get("since"), "since"), _as_date(filters.get("until"), "until")))
+        if allowed is not None and not allowed:
+            return frozenset()
+        parsed = parse_query(query, snap.searcher.schema, match=match)
+        if parsed is None:
+            return frozenset(allowed) if allowed is not None else frozenset(snap.live)
+        return self._matching(snap, fuzzify(parsed) if fuzzy else parsed, allowed)
+
+
+def _speaker_name(snap: _Snapshot, slug: str) -> str:
+    """The name as written ("Agnès Callamard") for a speaker slug, from one release that quotes them."""
+    name = snap.speaker_names.get(slug)
+    if name is None:
+        name = slug.replace("-", " ").title()
+        for docnum in sorted(snap.docs_by_value["speaker"].get(slug, ()))[:1]:
+            for details in snap.searcher.stored_fields(docnum).get("speakers", ()):
+                if speaker_slug(details.get("name", "")) == slug:
+                    name = details["name"]
+                    break
+        snap.speaker_names[slug] = name
+    return name
 
 
 def facet_label(name: str, value: str) -> str:

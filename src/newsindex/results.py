@@ -56,6 +56,7 @@ class Hit:
     snippet: str = ""
     snippet_matches: tuple[Span, ...] = ()
     title_matches: tuple[Span, ...] = ()
+    speakers: tuple[str, ...] = ()  # names of the people quoted (details: NewsIndex.get_facets(id).speakers)
 
     def marked_snippet(self, before: str = "<mark>", after: str = "</mark>", *, escape: Callable[[str], str] = html.escape) -> str:
         """The snippet with matches wrapped in ``before``/``after`` (HTML-escaped by default)."""
@@ -83,6 +84,7 @@ class Hit:
             "snippet": self.snippet,
             "snippet_matches": [list(s) for s in self.snippet_matches],
             "title_matches": [list(s) for s in self.title_matches],
+            "speakers": list(self.speakers),
         }
 
 
@@ -103,7 +105,8 @@ class SearchResults:
     """One page of hits, the exact total, and facet counts over the whole result set.
 
     Iterating gives the hits of this page; ``facets[name]`` is a tuple of FacetCount, most
-    frequent first (ties by value) — except date buckets (year, month), which are in time order.
+    frequent first (ties by value) — except date buckets (year, month, week), which are in time
+    order with empty buckets between the first and the last filled with zero counts.
     """
 
     query: str
@@ -113,6 +116,8 @@ class SearchResults:
     limit: int = 10
     sort: str = "relevance"
     facets: Mapping[str, tuple[FacetCount, ...]] = field(default_factory=dict)
+    #: Corrected queries that find more releases ("did you mean"), computed when few hits were found.
+    suggestions: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.facets, MappingProxyType):
@@ -141,6 +146,7 @@ class SearchResults:
             "sort": self.sort,
             "hits": [hit.to_dict() for hit in self.hits],
             "facets": {name: [c.to_dict() for c in counts] for name, counts in self.facets.items()},
+            "suggestions": list(self.suggestions),
         }
 
 

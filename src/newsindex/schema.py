@@ -22,17 +22,20 @@ from whoosh import fields
 from .analysis import news_analyzer
 from .ranking import BODY_BOOST, SUMMARY_BOOST, TITLE_BOOST
 from .records import Release
+from .tagging.speakers import Speaker
 
-__all__ = ["SCHEMA_VERSION", "TEXT_FIELDS", "FACET_FIELDS", "build_schema", "to_document", "from_stored", "Facets"]
+__all__ = ["SCHEMA_VERSION", "TEXT_FIELDS", "FACET_FIELDS", "TIME_FACETS", "iso_week", "build_schema", "to_document", "from_stored", "Facets"]
 
 #: Bump when the schema or the analyzer's output changes: an index stamped with another version
 #: is refused with a "rebuild with ..." message rather than returning wrong results.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: week and speaker facets, stored speaker details
 
 #: Searchable text fields, in the order a bare query searches them.
 TEXT_FIELDS: tuple[str, ...] = ("title", "summary", "body")
 #: Facet fields: filters and counts use these names everywhere (schema, search(), CLI, results).
-FACET_FIELDS: tuple[str, ...] = ("country", "issue", "type", "source", "year", "month")
+FACET_FIELDS: tuple[str, ...] = ("country", "issue", "type", "source", "year", "month", "week", "speaker")
+#: Facets that are date buckets: listed in time order, empty buckets filled (see timeline.py).
+TIME_FACETS: tuple[str, ...] = ("year", "month", "week")
 
 
 def build_schema(language: str = "english") -> fields.Schema:
@@ -54,10 +57,13 @@ def build_schema(language: str = "english") -> fields.Schema:
         date=fields.ID(stored=True, sortable=True),
         year=fields.ID(stored=False),
         month=fields.ID(stored=False),
+        week=fields.ID(stored=False),  # ISO week, "2021-W48"
         type=fields.ID(stored=True),
         source=fields.ID(stored=True),
         country=keyword(),
         issue=keyword(),
+        speaker=fields.KEYWORD(stored=False, scorable=False, commas=False, lowercase=False),  # name slugs
+        speakers=fields.STORED(),  # [{name, role, organisation, quote}] (tagging/speakers.py)
         country_given=fields.STORED(),
         country_extracted=fields.STORED(),
         issue_given=fields.STORED(),
@@ -77,6 +83,7 @@ class Facets:
     countries_extracted: tuple[str, ...]
     issues_given: tuple[str, ...]
     issues_extracted: tuple[str, ...]
+    speakers: tuple[Speaker, ...] = ()  # who is quoted, extracted from the text
 
     @property
     def countries(self) -> tuple[str, ...]:
@@ -85,6 +92,12 @@ class Facets:
     @property
     def issues(self) -> tuple[str, ...]:
         return self.issues_given or self.issues_extracted
+
+
+def iso_week(date: _dt.date) -> str:
+    """The ISO week bucket of a date: "2021-W48" (ISO years: 2021-01-03 is in "2020-W53")."""
+    year, week, _ = date.isocalendar()
+    return f"{year:04d}-W{week:02d}"
 
 
 def _value(text: str) -> str:
@@ -108,6 +121,10 @@ def to_document(release: Release, facets: Facets) -> dict[str, Any]:
     if release.date:
         doc["year"] = f"{release.date.year:04d}"
         doc["month"] = f"{release.date.year:04d}-{release.date.month:02d}"
+        doc["week"] = iso_week(release.date)
+    if facets.speakers:
+        doc["speaker"] = " ".join(dict.fromkeys(s.slug for s in facets.speakers))
+        doc["speakers"] = [s.to_dict() for s in facets.speakers]
     for name in ("summary", "body", "type", "source", "url", "credit", "caption"):
         value = getattr(release, name)
         if value:
@@ -127,6 +144,7 @@ def from_stored(stored: Mapping[str, Any]) -> tuple[Release, Facets]:
         countries_extracted=tuple(stored.get("country_extracted", ())),
         issues_given=tuple(stored.get("issue_given", ())),
         issues_extracted=tuple(stored.get("issue_extracted", ())),
+        speakers=tuple(Speaker.from_dict(s) for s in stored.get("speakers", ())),
     )
     release = Release(
         id=stored["id"],

@@ -1,0 +1,206 @@
+"""Who is quoted in a release, and in what role: "Doriane Lau, Amnesty International’s China researcher said: “…”".
+
+Newsroom prose names its speakers in a handful of fixed shapes; each is one pattern below,
+anchored on a verb of saying, so a name is only taken when someone *says* something:
+
+    A  NAME, ORG’s ROLE said                Doriane Lau, Amnesty International’s China researcher said:
+    B  ORG[’s] ROLE NAME said               Amnesty International’s China Campaigner Gwen Lee said:
+    C  NAME, ROLE at|for|of ORG, said       Carolyn Nash, Asia Advocacy Director at Amnesty International USA, said:
+    C’ said NAME, ROLE at|for|of ORG        “…,” said Carolyn Nash, Asia Advocacy Director at Amnesty International USA.
+    D  the ROLE of ORG’s UNIT, NAME, said   the Head of Amnesty International’s China team, Joshua Rosenzweig, said:
+    E  NAME, ROLE, said                     Gwen Lee, China campaigner, said:
+
+Precision over recall: a role must contain a job word (director, researcher, campaigner, …) and
+a name two to four capitalised words that are not titles or organisation words, so "Amnesty
+International said today" (the organisation speaking for itself) and "President Biden will meet"
+are not speakers. Pure regular expressions on the text: no models, no downloads.
+
+    >>> [s.name for s in extract_speakers("Doriane Lau, Amnesty International’s China researcher said: “No.”")]
+    ['Doriane Lau']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+__all__ = ["Speaker", "extract_speakers", "speaker_slug", "ROLE_WORDS"]
+
+#: Job words that make a phrase a role. Matched case-insensitively as whole words.
+ROLE_WORDS: tuple[str, ...] = (
+    "director", "campaigner", "researcher", "head", "adviser", "advisor", "officer", "spokesperson",
+    "spokesman", "spokeswoman", "secretary general", "secretary-general", "secretary", "president",
+    "chair", "chairperson", "chairman", "chairwoman", "coordinator", "manager", "lead", "expert",
+    "analyst", "executive", "counsel", "specialist", "lawyer", "representative", "deputy", "founder",
+    "ceo", "chief", "investigator", "monitor", "advocate", "rapporteur", "commissioner", "minister",
+    "ambassador", "editor", "correspondent", "professor", "fellow", "attorney", "activist",
+)
+_ROLE_WORD = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in ROLE_WORDS) + r")s?\b", re.I)
+#: Words that are never part of a person's name here (titles, organisation words, pronouns).
+_NOT_NAME = frozenset(
+    """amnesty international usa uk the a an our their his her its this that these those
+    president prime minister secretary general director head chief researcher campaigner
+    government authorities police court council committee ministry office organization organisation
+    association union commission society foundation institute watch network group team section
+    mr mrs ms dr prof professor sir dame king queen prince princess lord
+    chinese china hong kong us u.s. today yesterday monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december""".split()
+)
+_HONORIFIC = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sir|Dame)\.?\s+")
+
+_UP = r"[A-ZÀ-ÖØ-Þ]"
+# A name word is capitalised and not a job word ("China Campaigner Gwen Lee": the name is "Gwen Lee").
+_NAME_WORD = r"(?!(?i:" + "|".join(re.escape(w) for w in ROLE_WORDS) + r")s?\b)" + rf"{_UP}[\w'’-]*"
+_PARTICLE = r"(?:van|von|der|den|de|del|della|da|dos|das|di|bin|binti|ibn|abu|al|el|le|la|du|ter|ten|y)"
+_NAME = rf"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+){{0,2}}{_NAME_WORD}){{1,3}}"
+# An organisation: capitalised words, with "of", "for", "and", "on", "the", "to", "&" between them.
+_ORG_WORD = rf"(?:{_UP}[\w.&-]*)"
+_ORG = rf"{_ORG_WORD}(?:\s+(?:(?:of|for|and|on|the|to|&)\s+)?{_ORG_WORD}){{0,6}}"
+_POSS = r"['’]s"
+_VERB = (
+    r"(?:said|says|added|adds|stated|states|explained|warned|commented|noted|urged|told\s+\w+|declared|"
+    r"(?:released|issued)\s+the\s+following\s+statement)"
+)
+_ROLE = r"[^,.;:“”\"()]{2,60}?"  # a role phrase; must contain a job word (checked after matching)
+# A role that *ends* in a job word, for shape B where nothing but capitals separates the
+# organisation, the role and the name ("Amnesty International Secretary General Agnès Callamard").
+_ROLE_ENDING = r"(?:[\w-]+\s+){0,4}?(?i:" + "|".join(re.escape(w) for w in ROLE_WORDS) + r")s?"
+_ROLE_WITH_COMMAS = r"[^.;:“”\"()]{2,90}?"
+_PREP = r"(?:at|for|of|with|from)"
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (label, re.compile(pattern))
+    for label, pattern in (
+        # D first: "the Head of ORG’s China team, NAME, said" also looks like a B.
+        ("D", rf"\b(?:[Tt]he\s+)?(?P<head>{_ROLE})\s+of\s+(?P<org>{_ORG}){_POSS}\s+(?P<unit>[^,.;:“”\"]{{1,40}}?\b(?:team|programme|program|office|section|unit|desk|department|campaign))\s*,\s+(?P<name>{_NAME})\s*,\s+(?P<verb>{_VERB})\b"),
+        ("A", rf"(?P<name>{_NAME})\s*,\s+(?P<org>{_ORG}){_POSS}\s+(?P<role>{_ROLE})\s*,?\s+(?P<verb>{_VERB})\b"),
+        ("C", rf"(?P<name>{_NAME})\s*,\s+(?P<role>{_ROLE_WITH_COMMAS})\s+{_PREP}\s+(?:the\s+)?(?P<org>{_ORG})\s*,\s+(?P<verb>{_VERB})\b"),
+        ("C'", rf"(?P<verb>{_VERB})\s+(?P<name>{_NAME})\s*,\s+(?P<role>{_ROLE_WITH_COMMAS})\s+{_PREP}\s+(?:the\s+)?(?P<org>{_ORG})(?=\s*[.,;:\n]|$)"),
+        ("B", rf"(?P<org>{_ORG})(?:{_POSS})?\s+(?P<role>{_ROLE_ENDING})\s+(?P<name>{_NAME})\s*,?\s+(?P<verb>{_VERB})\b"),
+        ("E", rf"(?P<name>{_NAME})\s*,\s+(?P<role>{_ROLE})\s*,\s+(?P<verb>{_VERB})\b"),
+    )
+)
+_QUOTE_AFTER = re.compile(r"\s*[:,.]?\s*[“\"](?P<quote>[^”\"]{1,2000})")
+_QUOTE_CHARS = 280
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A person quoted in a release: name, role and organisation as written, and the start of the quote."""
+
+    name: str
+    role: str = ""
+    organisation: str = ""
+    quote: str = ""
+
+    @property
+    def slug(self) -> str:
+        """The facet value of this speaker ("Agnès Callamard" → "agnes-callamard")."""
+        return speaker_slug(self.name)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "role": self.role, "organisation": self.organisation, "quote": self.quote}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Speaker:
+        return cls(name=str(data.get("name", "")), role=str(data.get("role", "")), organisation=str(data.get("organisation", "")), quote=str(data.get("quote", "")))
+
+    def describe(self) -> str:
+        """ "Doriane Lau (China researcher, Amnesty International)"."""
+        details = ", ".join(part for part in (self.role, self.organisation) if part)
+        return f"{self.name} ({details})" if details else self.name
+
+
+def speaker_slug(name: str) -> str:
+    """The normalised facet value of a name: accents folded, lower case, words joined by "-"."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return "-".join(re.findall(r"[^\W_]+", folded))
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.replace("\xa0", " ").split()).strip(" ,")
+
+
+def _valid_name(name: str) -> bool:
+    words = name.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    capitalised = [w for w in words if w[:1].isupper()]
+    if len(capitalised) < 2:
+        return False
+    return not any(w.casefold().strip("’'") in _NOT_NAME or w.casefold().removesuffix("’s").removesuffix("'s") in _NOT_NAME for w in words)
+
+
+def _valid_role(role: str) -> bool:
+    return bool(role) and _ROLE_WORD.search(role) is not None and len(role.split()) <= 10
+
+
+def _quote(text: str, start: int, end: int) -> str:
+    """The quote that follows the attribution (said: “…”) or precedes it (“…,” said X)."""
+    after = _QUOTE_AFTER.match(text, end)
+    if after:
+        quote = after.group("quote")
+    else:
+        before = text[:start].rstrip()
+        if not before.endswith(("”", '"')):
+            return ""
+        opening = max(before.rfind("“", 0, len(before) - 1), before.rfind('"', 0, len(before) - 1))
+        if opening < 0:
+            return ""
+        quote = before[opening + 1 : -1]
+    quote = _clean(quote).rstrip(",")
+    if len(quote) > _QUOTE_CHARS:
+        quote = quote[:_QUOTE_CHARS].rsplit(" ", 1)[0] + "…"
+    return quote
+
+
+def extract_speakers(text: str) -> list[Speaker]:
+    """The people quoted in ``text``, in order of first appearance, each once (by name).
+
+    >>> extract_speakers("…,” said Carolyn Nash, Asia Advocacy Director at Amnesty International USA.")[0].role
+    'Asia Advocacy Director'
+    """
+    if not text:
+        return []
+    found: list[tuple[int, Speaker]] = []
+    taken: list[tuple[int, int]] = []  # name spans already attributed
+    for label, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            name_span = match.span("name")
+            if any(a < name_span[1] and name_span[0] < b for a, b in taken):
+                continue
+            speaker = _speaker(label, match)
+            if speaker is None:
+                continue
+            speaker = Speaker(speaker.name, speaker.role, speaker.organisation, _quote(text, match.start(), match.end()))
+            taken.append(name_span)
+            found.append((name_span[0], speaker))
+    found.sort(key=lambda pair: pair[0])
+    seen: set[str] = set()
+    result = []
+    for _, speaker in found:
+        if speaker.slug not in seen:
+            seen.add(speaker.slug)
+            result.append(speaker)
+    return result
+
+
+def _speaker(label: str, match: re.Match[str]) -> Speaker | None:
+    groups = match.groupdict()
+    name = _HONORIFIC.sub("", _clean(groups["name"]))
+    org = re.sub(r"(?<!\.[A-Z])\.$", "", _clean(groups.get("org") or ""))  # "USA." ends a sentence; "U.S." keeps its dot
+    if label == "D":
+        head = _clean(re.sub(r"^(?:the|The)\s+", "", groups["head"]))
+        role = f"{head} of {_clean(groups['unit'])}"
+        if not _ROLE_WORD.search(head):
+            return None
+    else:
+        role = re.sub(r"^(?:a|an|the|The)\s+", "", _clean(groups.get("role") or ""))
+    if not _valid_name(name) or not _valid_role(role):
+        return None
+    if org and _ROLE_WORD.fullmatch(org):
+        return None
+    return Speaker(name=name, role=role, organisation=org)
