@@ -49,7 +49,7 @@ from .records import Release
 from .results import AddReport, FacetCount, Hit, Rejection, SearchResults
 from .schema import FACET_FIELDS, SCHEMA_VERSION, TEXT_FIELDS, TIME_FACETS, Facets, build_schema, from_stored, to_document
 from .recency import check_half_life, rank_by_recency
-from .spelling import SUGGEST_BELOW, expanded_terms, fuzzify, suggest
+from .spelling import SUGGEST_BELOW, expand_fuzzy, expanded_terms, fuzzify, suggest
 from .similar import key_terms, key_terms_query, rank_similar
 from .timeline import fill_gaps
 from .watch import WATCH_FILE, Watches
@@ -548,8 +548,8 @@ class NewsIndex:
         with self._lock:
             snap = self._current()
             parsed = parse_query(query, snap.searcher.schema, match=match)
-            if fuzzy and parsed is not None:
-                parsed = fuzzify(parsed)
+            if parsed is not None:
+                parsed = expand_fuzzy(fuzzify(parsed) if fuzzy else parsed, snap.searcher.reader())
             allowed = self._allowed(snap, filters, date_range)
             if allowed is not None and not allowed:
                 # Nothing passes the filters. (Whoosh would read an empty filter set as "no filter".)
@@ -584,7 +584,9 @@ class NewsIndex:
 
                 def count(text: str) -> int:
                     other = parse_query(text, snap.searcher.schema, match=match)
-                    return len(self._matching(snap, fuzzify(other) if fuzzy else other, allowed)) if other is not None else 0
+                    if other is None:
+                        return 0
+                    return len(self._matching(snap, expand_fuzzy(fuzzify(other) if fuzzy else other, snap.searcher.reader()), allowed))
 
                 suggestions = suggest(query, snap.searcher, count, len(matched))
         return SearchResults(query=query, hits=hits, total=len(matched), page=page, limit=limit, sort=sort, facets=counts, suggestions=suggestions)
@@ -795,7 +797,7 @@ class NewsIndex:
         parsed = parse_query(query, snap.searcher.schema, match=match)
         if parsed is None:
             return frozenset(allowed) if allowed is not None else frozenset(snap.live)
-        return self._matching(snap, fuzzify(parsed) if fuzzy else parsed, allowed)
+        return self._matching(snap, expand_fuzzy(fuzzify(parsed) if fuzzy else parsed, snap.searcher.reader()), allowed)
 
 
 def _speaker_name(snap: _Snapshot, slug: str) -> str:

@@ -25,7 +25,7 @@ from whoosh.support.levenshtein import distance
 from .analysis import fold
 from .schema import TEXT_FIELDS
 
-__all__ = ["SUGGEST_BELOW", "MAX_SUGGESTIONS", "max_edits", "fuzzify", "expanded_terms", "suggest", "query_words"]
+__all__ = ["SUGGEST_BELOW", "MAX_SUGGESTIONS", "max_edits", "fuzzify", "expand_fuzzy", "expanded_terms", "suggest", "query_words"]
 
 #: Suggestions are computed when a search finds fewer hits than this: a query that works needs none.
 SUGGEST_BELOW = 3
@@ -73,6 +73,34 @@ def fuzzify(query: wq.Query, fields: tuple[str, ...] = TEXT_FIELDS) -> wq.Query:
                 near = wq.FuzzyTerm(node.fieldname, text, boost=node.boost * FUZZY_BOOST, maxdist=edits, prefixlength=1, constantscore=False)
                 return wq.Or([node, near])
         return node
+
+    return query.accept(visit)
+
+
+def expand_fuzzy(query: wq.Query, reader: Any) -> wq.Query:
+    """``query`` with every fuzzy term replaced by an OR of the index terms it matches.
+
+    Done once per search: Whoosh would otherwise scan the lexicon again for matching, for
+    scoring and for highlighting (seconds on a large archive). A fuzzy term that matches
+    nothing becomes a plain term of its text, which matches nothing as usual.
+    """
+    if not any(isinstance(leaf, wq.FuzzyTerm) for leaf in query.leaves()):
+        return query
+    cache: dict[tuple[str, str, int, int], list[str]] = {}
+
+    def visit(node: wq.Query) -> wq.Query:
+        if not isinstance(node, wq.FuzzyTerm):
+            return node
+        text = node.text.decode("utf-8") if isinstance(node.text, bytes) else str(node.text)
+        key = (node.fieldname, text, int(node.maxdist), int(node.prefixlength))
+        if key not in cache:
+            cache[key] = sorted(reader.terms_within(node.fieldname, text, int(node.maxdist), prefix=int(node.prefixlength)))
+        words = cache[key]
+        if not words:
+            return wq.Term(node.fieldname, text, boost=node.boost)
+        if len(words) == 1:
+            return wq.Term(node.fieldname, words[0], boost=node.boost)
+        return wq.Or([wq.Term(node.fieldname, word, boost=node.boost) for word in words])
 
     return query.accept(visit)
 
