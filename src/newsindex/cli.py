@@ -554,7 +554,8 @@ def watch_add(index_path: str, name: str, query: str, country: tuple[str, ...], 
     """
     with NewsIndex.open(index_path) as index:
         saved = index.watches.add(name, query, replace=replace, match=match, **_filters(country, issue, type_, source, since, until, speaker))
-    click.echo(f"watch {saved.name!r} saved: {saved.describe()}, {len(saved.seen)} releases match now")
+    matching = len(saved.seen)
+    click.echo(f"watch {saved.name!r} saved: {saved.describe()}; {matching} release{'s match' if matching != 1 else ' matches'} now")
 
 
 @watch.command("list")

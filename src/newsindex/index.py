@@ -745,7 +745,8 @@ class NewsIndex:
             docnum = snap.docnum_by_id.get(release_id)
             if docnum is None:
                 raise ValueError(f"no release with id {release_id!r} in this index (see `newsindex search` for ids)")
-            allowed = self._select(snap, "", match="all", fuzzy=False, filters=filters) if filters else None
+            active = {name: value for name, value in filters.items() if value}
+            allowed = self._select(snap, "", match="all", fuzzy=False, filters=active) if active else None
             related = key_terms_query(key_terms(snap.searcher, docnum))
             ranked: list[tuple[int, float]] = []
             if related is not None and (allowed is None or allowed):

@@ -2,7 +2,8 @@
 
 1. The release's *key terms*: its index terms weighted by how often it uses them (a title word
    counts like the title boost) and how rare they are in the archive, ``(1 + ln tf) * ln(1 + N/df)``;
-   terms found in no other release can't connect it to anything and are dropped.
+   terms found in no other release can't connect it to anything, and terms in more than half of
+   all releases are boilerplate ("said", the newsroom's own name): both are dropped.
 2. Those terms, each boosted by its weight, are one OR query scored with the usual BM25F.
 3. The text score is scaled to [0, 1] (the best candidate is 1) and shared facets add to it:
    ``similarity = text + COUNTRY_WEIGHT * jaccard(countries) + ISSUE_WEIGHT * jaccard(issues)``,
@@ -31,6 +32,9 @@ KEY_TERMS = 25
 #: text part is at most 1: the facets refine the text match, they don't replace it.
 COUNTRY_WEIGHT = 0.2
 ISSUE_WEIGHT = 0.2
+#: Terms in more than this share of all releases are boilerplate ("Amnesty International said
+#: today"), not a subject: they'd make every release of a newsroom look alike.
+MAX_DF_SHARE = 0.5
 _FIELD_WEIGHTS = {"title": TITLE_BOOST, "summary": SUMMARY_BOOST, "body": BODY_BOOST}
 
 
@@ -46,11 +50,15 @@ def key_terms(searcher: Any, docnum: int, *, number: int = KEY_TERMS) -> list[tu
             frequency[token.text] += _FIELD_WEIGHTS.get(name, 1.0)
     total = max(reader.doc_count(), 1)
     weighted: list[tuple[str, float]] = []
+    common: list[tuple[str, float]] = []
     for term, tf in frequency.items():
         df = max(reader.doc_frequency(name, term) for name in TEXT_FIELDS)
         if df <= 1:
             continue  # only this release has it
-        weighted.append((term, (1.0 + math.log(tf)) * math.log(1.0 + total / df)))
+        pair = (term, (1.0 + math.log(tf)) * math.log(1.0 + total / df))
+        (common if df > MAX_DF_SHARE * total else weighted).append(pair)
+    if not weighted:
+        weighted = common  # a tiny index, where every word is in half the releases
     weighted.sort(key=lambda tw: (-tw[1], tw[0]))
     return weighted[:number]
 
