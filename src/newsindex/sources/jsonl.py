@@ -1,0 +1,38 @@
+"""JSON Lines: one release per line as a JSON object (field names: see _fields.py).
+
+Streams line by line, so a file of any size is read in constant memory. Blank lines are
+skipped; a line that isn't valid JSON, isn't an object, lacks a title or has a bad date is a
+record-level SourceError naming the line — the other lines are unaffected.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterator
+
+from ..errors import SourceError
+from ..records import Release
+from ._common import MAX_RECORD_BYTES, Source, iter_lines, source_label, source_name
+from ._fields import to_release
+
+__all__ = ["parse"]
+
+
+def parse(source: Source) -> Iterator[Release | SourceError]:
+    path, label = source_name(source), source_label(source)
+    for number, text in iter_lines(source):
+        if not text.strip():
+            continue
+        if len(text) > MAX_RECORD_BYTES:
+            yield SourceError(path, number, f"record is {len(text) / 1e6:.1f} MB; the limit is {MAX_RECORD_BYTES // 2**20} MB per record", record=text[:1000])
+            continue
+        try:
+            record = json.loads(text)
+        except json.JSONDecodeError as exc:
+            cut = " (the line looks cut off)" if exc.pos >= len(text.rstrip()) - 1 else ""
+            yield SourceError(path, number, f"not valid JSON: {exc.msg} at column {exc.colno}{cut}", record=text)
+            continue
+        if not isinstance(record, dict):
+            yield SourceError(path, number, f"expected a JSON object {{...}}, got {type(record).__name__}", record=text)
+            continue
+        yield to_release(record, path=path, line=number, default_source=label, raw=text)
