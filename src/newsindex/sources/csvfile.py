@@ -11,7 +11,7 @@ from typing import Iterator
 
 from ..errors import SourceError
 from ..records import Release
-from ._common import MAX_RECORD_BYTES, Source, iter_lines, source_label, source_name
+from ._common import MAX_RECORD_BYTES, Source, lines_of, source_label, source_name
 from ._fields import ALIASES, to_release
 
 __all__ = ["parse"]
@@ -21,7 +21,7 @@ def parse(source: Source) -> Iterator[Release | SourceError]:
     path, label = source_name(source), source_label(source)
     # csv's default field limit (128 KB) would reject a long body with an obscure csv.Error.
     csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_BYTES))
-    lines = iter_lines(source)
+    lines = ((line.number, line.text) for line in lines_of(source))
     starts: list[int] = []
 
     def feed() -> Iterator[str]:

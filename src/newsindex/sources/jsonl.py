@@ -12,7 +12,7 @@ from typing import Iterator
 
 from ..errors import SourceError
 from ..records import Release
-from ._common import MAX_RECORD_BYTES, Source, iter_lines, source_label, source_name
+from ._common import MAX_RECORD_BYTES, Source, lines_of, source_label, source_name
 from ._fields import to_release
 
 __all__ = ["parse"]
@@ -20,7 +20,7 @@ __all__ = ["parse"]
 
 def parse(source: Source) -> Iterator[Release | SourceError]:
     path, label = source_name(source), source_label(source)
-    for number, text in iter_lines(source):
+    for number, text in ((line.number, line.text) for line in lines_of(source)):
         if not text.strip():
             continue
         if len(text) > MAX_RECORD_BYTES:
