@@ -153,8 +153,8 @@ def test_export_a_query_to_stdout(runner, index_dir):
 
 def test_watch_add_run_list_remove(runner, index_dir, tmp_path):
     output = run(runner, "watch", "add", index_dir, "hk", "hong kong", "--country", "HK")
-    assert "watch 'hk' saved" in output and "4 releases match now" in output
-    assert "hk: 0 new since it was added (4 match in all)" in run(runner, "watch", "run", index_dir)
+    assert "watch 'hk' saved" in output and "3 releases match now" in output
+    assert "hk: 0 new since it was added (3 match in all)" in run(runner, "watch", "run", index_dir)
     feed = tmp_path / "new.jsonl"
     feed.write_text(NEW, encoding="utf-8")
     run(runner, "index", index_dir, feed, "-q")

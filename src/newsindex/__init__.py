@@ -26,7 +26,8 @@ from .errors import (
 from .index import IndexStats, NewsIndex
 from .records import Release
 from .results import AddReport, FacetCount, Hit, Rejection, SearchResults
-# PENDING (lead): sources and tagging re-exports are added once those packages land.
+from .sources import FORMATS, load_releases, load_sample
+from .tagging import CountryTag, IssueTag, Taxonomy, country_name, load_taxonomy, tag_countries, tag_issues
 
 __all__ = [
     "__version__",

@@ -93,7 +93,8 @@ def to_release(record: Mapping[str, Any], *, path: str, line: int, default_sourc
             type=normalize_type(_as_text(fields.get("type"), "type")),
             countries=_as_list(fields.get("countries")),
             issues=tuple(normalize_type(i) for i in _as_list(fields.get("issues"))),
-            source=_as_text(fields.get("source"), "source") or default_source,
+            # an explicit "source" (even empty) is kept, so an exported index re-imports unchanged
+            source=_as_text(fields["source"], "source") if "source" in fields else default_source,
             credit=_as_text(fields.get("credit"), "credit"),
             caption=_as_text(fields.get("caption"), "caption"),
             extra=extra,
