@@ -1,225 +1,448 @@
-"""The newsroom listing page, as a browser's "save as text" gives it.
+"""Newsroom listing pages, as a browser's "save as text" gives them.
 
-Two layouts are read:
+A newsroom page has no markup left, only lines, so entries are found by their shape. Two
+layouts are read:
 
-* **date last** (the archive listing): ``[photo caption/credit] [type line] title summary date``,
-  e.g. "(Photo by X/Getty Images)", "Press Release", the title, a summary often cut with "…",
-  then "December 2, 2021";
-* **date first** (a landing page): "December 3, 2021 • Press Release", then title and summary.
+* **date last** (an archive listing, like the bundled sample)::
 
-Entries are found by their date lines, the one thing every entry has; inside an entry, the type
-line (from a known vocabulary: "Press Release", "Sheet of paper Report", "Update", …) anchors the
-title. Page chrome (the "Newsroom" heading, tagline, press contact, "Read more", "Load more") is
-skipped. An entry cut off before its date (the end of a saved page) is reported as incomplete —
-never indexed with an invented date.
+      (Photo by Minas Panagiotakis/Getty Images)      optional caption/credit, one or more lines
+      Press Release                                   optional type line
+      WTA’s Decision Should Push for ...              title
+      Responding to the Women’s Tennis ... …          summary (may span lines, often cut with "…")
+      December 2, 2021                                date: ends the entry
+
+* **date first** (a landing page): ``December 3, 2021 • Press Release`` (or a bare date) starts
+  the entry, then title and summary; a caption at the end of an entry belongs to the next one.
+
+The layout is decided once per page, at its first date line: a line carrying date *and* type
+("December 3, 2021 • Press Release"), or a date with nothing but page chrome before it, means
+date first; otherwise date last. Dates are the one thing every entry has, so they are the
+anchors; inside an entry the type line (a label from :data:`newsindex.records.RELEASE_TYPES`,
+any case, "Sheet of paper Report" being an icon's alt text glued to "Report") anchors the title.
+
+Page chrome is skipped: headings ("Newsroom"), "Below you’ll find ...", the press contact,
+"Read more", "Share this", "Load more", pagination, footers. The tagline of a page is not
+recognisable as chrome in general, so the first entry of a date-last page is read from its end:
+its caption is the last caption-like paragraph before its type line, and everything before that
+is page text (logged at debug level, never a release).
+
+Robustness decisions:
+
+* An entry cut off before its date (the end of a saved page) is a record-level SourceError
+  "incomplete entry ... no date" — never indexed with an invented date. Trailing text that does
+  not look like an entry (no type line, no caption, no line long enough to be a summary) is
+  treated as a page footer.
+* A date line that cannot be a real date ("February 30, 2021") is a record error for its entry.
+* A file with text but no date line at all is not a newsroom page: a file-level SourceError.
+* Lines are stripped of bullets ("•", "-", "▪") before they are classified.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterator
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
 
 from ..dates import parse_date
 from ..errors import SourceError
 from ..records import RELEASE_TYPES, Release, normalize_type
-from ._common import Source, log, read_text, source_label, source_name
+from ._common import MAX_RECORD_BYTES, Item, Source, lines_of, log, source_label, source_name, too_big
 
-__all__ = ["parse"]
+__all__ = ["parse", "credit_of", "type_of"]
 
-_MONTHS = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_DATE = rf"(?:{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
-_DATE_LINE = re.compile(rf"^\s*(?:Published:?\s*|Posted:?\s*)?({_DATE})\s*$", re.I)
-_DATE_TYPE_LINE = re.compile(rf"^\s*({_DATE})\s*[•·|–—-]\s*(.+?)\s*$", re.I)
-_CAPTION_HINT = re.compile(r"\bphoto\b|©|\bgetty\b|\bafp\b|\breuters\b|\bcredit\b|\bimages?\b|\bpict\b", re.I)
-_CREDIT_PATTERNS = (
-    re.compile(r"photo credit should read\s+([^)]+)", re.I),
-    re.compile(r"\(?\s*photo(?:graph)?\s*(?:by|:)\s*([^)]+?)\s*\)?\s*$", re.I),
-    re.compile(r"\(\s*photo(?:graph)?\s*(?:by|:)\s*([^)]+)\)", re.I),
-    re.compile(r"©\s*([^)]+?)\s*\)?\s*$"),
-    re.compile(r"credit:\s*(.+?)\s*$", re.I),
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATE = rf"(?:{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}})"
+_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?\s+)"
+_PREFIX = r"(?:(?:published|posted|released|updated|date)(?:\s+on)?\s*:?\s*)"
+_TIME = r"(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?)"
+_DATE_LINE = re.compile(rf"{_PREFIX}?{_WEEKDAY}?({_DATE}){_TIME}?", re.I)
+_SEP = r"\s*(?:[•·|/–—]|\s-\s)\s*"
+_DATE_THEN_TYPE = re.compile(rf"{_PREFIX}?{_WEEKDAY}?({_DATE}){_TIME}?{_SEP}([^\d•·|]{{2,40}})", re.I)
+_TYPE_THEN_DATE = re.compile(rf"([^\d•·|]{{2,40}}?){_SEP}{_WEEKDAY}?({_DATE}){_TIME}?", re.I)
+
+_BULLET = re.compile(r"^(?:[•·▪►▸◦*]|[-–—](?=\s))\s*")
+_TYPE_WORDS = frozenset(
+    " ".join(re.sub(r"[^\w\s]", " ", words).split()) for variants in RELEASE_TYPES.values() for words in variants
+) | frozenset(slug.replace("-", " ") for slug in RELEASE_TYPES)
+#: Alt texts of the icons some newsrooms put before the type label ("Sheet of paper Report").
+_ICON_WORDS = re.compile(r"^(?:sheet of paper|document|megaphone|microphone|newspaper|paper|file|icon|pdf)\s+")
+
 _CHROME = re.compile(
-    r"^(newsroom|news|press room|read more|load more|show more|share( this)?|next|previous|back to top|"
-    r"view all|see all|more news|filter|search|subscribe)\W*$|^if you are a member of the press|^below you.ll find",
+    r"""^(?:
+        newsroom|news\s*room|press\s*room|press\s*centre|press\s*center|media\s*centre|media\s*center|
+        read\s*more.{0,40}|continue\s*reading.{0,40}|read\s*the\s*full.{0,40}|learn\s*more|see\s*more|show\s*more|
+        load\s*more|view\s*more|view\s*all|see\s*all|more\s*news|more|
+        share(?:\s*this(?:\s*page|\s*story|\s*article)?|\s*on\s*\w+)?|tweet|facebook|twitter|linkedin|email|e-mail|
+        print|copy\s*link|back\s*to\s*top|skip\s*to\s*(?:main\s*)?content|menu|search|filters?|sort\s*by.*|
+        next|previous|prev|older\s*posts?|newer\s*posts?|page\s*\d+(?:\s*of\s*\d+)?|[\d\s…|.]*(?:next|previous)?|
+        [^\w]*
+    )[\s»›→>]*$
+    |^(?:below\s*you.?ll\s*find|if\s*you\s*are\s*a\s*member\s*of\s*the\s*press|for\s*media\s*inquiries|
+        media\s*contact|press\s*contact|sign\s*up\s*for|subscribe\s*to|all\s*rights\s*reserved)
+    |^(?:©|\(c\)|copyright)\s*(?:\d{4}|[^\w]*$)
+    |\[email\s*protected\]\s*$
+    """,
+    re.I | re.X,
+)
+#: A paragraph is a photo caption/credit when it carries a credit formula, not merely a word
+#: like "photo" (a headline may say "Reuters" or "photos").
+_CAPTION_HINT = re.compile(
+    r"\b(?:photo|photograph|pict|picture|image)s?\.?\s*(?:credit|by\b|:)|^\s*©|\(c\)\s|\bcredit\s*:|"
+    r"\bcourtesy\s+of\b|\bvia\s+getty\s+images\b|/\s*getty\s+images\b|\bafp\s+photo\b|\bap\s+photo\b|\breuters/",
     re.I,
 )
-_TYPE_WORDS = {variant for variants in RELEASE_TYPES.values() for variant in variants} | set(RELEASE_TYPES)
-#: Titles are headlines: a "title" longer than this is really a summary paragraph.
+_CREDIT_PATTERNS = (
+    re.compile(r"photo\s+credit\s+should\s+read:?\s*([^)]+)", re.I),
+    re.compile(r"\(\s*(?:photo|photograph|picture|image)s?\s*(?:credit\s*:?|by|:)\s*([^)]+)\)", re.I),
+    re.compile(r"^\s*\(?\s*(?:photo|photograph|picture|image)s?\s*(?:credit\s*:?|by|:)\s*(.+?)\)?\s*$", re.I),
+    re.compile(r"\b(?:photo|photograph|picture|pict|pic|image)s?\.?\s+(?:credit\s*:?|by)\s*([^)]+)", re.I),
+    re.compile(r"\b(?:credit|courtesy\s+of)\s*:?\s*([^)]+)", re.I),
+    re.compile(r"(?:©|\(c\))\s*([^)]+?)\s*\)?\s*$", re.I),
+)
+_READ_MORE_TAIL = re.compile(r"\s*(?:read\s*more|continue\s*reading)\s*[»›→>.]*\s*$", re.I)
+#: A headline is short; a "title" longer than this is really a summary paragraph.
 _MAX_TITLE = 300
+#: Trailing text with a line this long is a cut-off entry's summary, not a page footer.
+_SUMMARY_LENGTH = 80
+
+
+def _clean(line: str) -> str:
+    return _BULLET.sub("", line.strip()).strip()
+
+
+def type_of(line: str) -> str | None:
+    """The type slug when ``line`` is a type line ("PRESS RELEASE" → "press-release"), else None."""
+    words = " ".join(re.sub(r"[^\w\s]", " ", _clean(line).casefold()).split())
+    if not words or len(words) > 40:
+        return None
+    if words not in _TYPE_WORDS:
+        words = _ICON_WORDS.sub("", words)
+        if words not in _TYPE_WORDS:
+            return None
+    return normalize_type(words)
+
+
+def credit_of(caption: str) -> str:
+    """The photo credit in a caption ("... (Photo by X/Getty Images)" → "X/Getty Images"), or ""."""
+    for pattern in _CREDIT_PATTERNS:
+        found = pattern.search(caption)
+        if found:
+            credit = found.group(1).strip(" .;,)(")
+            if credit:
+                return credit
+    return ""
+
+
+def _is_caption(text: str) -> bool:
+    return bool(_CAPTION_HINT.search(text)) and type_of(text) is None
 
 
 @dataclass(frozen=True, slots=True)
+class _Date:
+    """What a date line says: its text, and the type when the line carries one."""
+
+    text: str
+    type: str = ""
+
+
+def _date_of(line: str) -> _Date | None:
+    text = _clean(line)
+    if len(text) > 80 or not re.search(r"\d{4}", text):
+        return None
+    found = _DATE_LINE.fullmatch(text)
+    if found:
+        return _Date(found.group(1))
+    found = _DATE_THEN_TYPE.fullmatch(text)
+    if found:
+        return _Date(found.group(1), normalize_type(found.group(2)))
+    found = _TYPE_THEN_DATE.fullmatch(text)
+    if found and type_of(found.group(1)):
+        return _Date(found.group(2), type_of(found.group(1)) or "")
+    return None
+
+
+@dataclass(slots=True)
 class _Para:
-    """A paragraph: consecutive non-blank lines, with the line number of its first line."""
+    """A paragraph: consecutive content lines, the number of its first line, and what it is."""
 
     line: int
-    lines: tuple[str, ...]
+    lines: list[str]
+    date: _Date | None = None
+    type: str | None = None
+    size: int = 0
 
     @property
     def text(self) -> str:
         return " ".join(self.lines)
 
-
-def _type_of(line: str) -> str | None:
-    """The type slug if ``line`` is a type line ("Sheet of paper Report" → "report"), else None."""
-    words = re.sub(r"^sheet of paper\s+", "", line.strip(), flags=re.I)
-    if not words or len(words.split()) > 4:
-        return None
-    folded = " ".join(re.sub(r"[^\w\s-]", " ", words.lower()).split())
-    return normalize_type(words) if folded in _TYPE_WORDS else None
+    @property
+    def raw(self) -> str:
+        return "\n".join(self.lines)
 
 
-def _is_caption(para: _Para) -> bool:
-    return bool(_CAPTION_HINT.search(para.text)) and _type_of(para.text) is None
+@dataclass(slots=True)
+class _Oversize:
+    """A line or paragraph over MAX_RECORD_BYTES: reported, never kept."""
+
+    line: int
+    size: int
 
 
-def _credit(caption: str) -> str:
-    for pattern in _CREDIT_PATTERNS:
-        found = pattern.search(caption)
-        if found:
-            return found.group(1).strip(" .)")
-    return ""
+def _paragraphs(source: Source, path: str) -> Iterator[_Para | _Oversize]:
+    """Paragraphs of content lines; chrome dropped; date and type lines always stand alone.
 
-
-def _paragraphs(lines: list[tuple[int, str]]) -> list[_Para]:
-    paras: list[_Para] = []
-    current: list[str] = []
-    start = 0
-    for number, text in lines:
-        stripped = text.strip()
-        if stripped:
-            if not current:
-                start = number
-            current.append(stripped)
-        elif current:
-            paras.append(_Para(start, tuple(current)))
-            current = []
+    Standalone date and type lines keep the entry structure visible in a page saved without
+    blank lines.
+    """
+    current: _Para | None = None
+    for line in lines_of(source):
+        if line.too_long:
+            if current:
+                yield current
+                current = None
+            yield _Oversize(line.number, line.size)
+            continue
+        text = line.text.strip()
+        if not text or _CHROME.match(_clean(text)):
+            if text:
+                log.debug("%s:%d: skipped page chrome %r", path, line.number, text[:60])
+            if current:
+                yield current
+                current = None
+            continue
+        date = _date_of(text)
+        kind = None if date else type_of(text)
+        if date or kind:
+            if current:
+                yield current
+                current = None
+            yield _Para(line.number, [_clean(text)], date=date, type=kind, size=len(text))
+            continue
+        if current is None:
+            current = _Para(line.number, [])
+        current.lines.append(text)
+        current.size += len(text) + 1
+        if current.size > MAX_RECORD_BYTES:
+            yield _Oversize(current.line, current.size)
+            current = None
     if current:
-        paras.append(_Para(start, tuple(current)))
-    # A page saved without blank lines: split dates, type lines and captions into their own
-    # paragraphs so the entry structure is still visible.
-    out: list[_Para] = []
-    for para in paras:
-        chunk: list[str] = []
-        chunk_start = para.line
-        for offset, line in enumerate(para.lines):
-            standalone = _DATE_LINE.match(line) or _DATE_TYPE_LINE.match(line) or _type_of(line)
-            if standalone:
-                if chunk:
-                    out.append(_Para(chunk_start, tuple(chunk)))
-                out.append(_Para(para.line + offset, (line,)))
-                chunk, chunk_start = [], para.line + offset + 1
-            else:
-                if not chunk:
-                    chunk_start = para.line + offset
-                chunk.append(line)
-        if chunk:
-            out.append(_Para(chunk_start, tuple(chunk)))
-    return [p for p in out if not _CHROME.search(p.text)]
+        yield current
 
 
-def parse(source: Source) -> Iterator[Release | SourceError]:
-    """Yield the releases of a newsroom listing page (and a SourceError per incomplete entry)."""
-    path = source_name(source)
-    label = source_label(source)
-    paras = _paragraphs(read_text(source))
-    if any(len(p.lines) == 1 and _DATE_TYPE_LINE.match(p.lines[0]) and _type_of(_DATE_TYPE_LINE.match(p.lines[0]).group(2) or "") for p in paras):  # type: ignore[union-attr]
-        yield from _date_first(paras, path, label)
-    else:
-        yield from _date_last(paras, path, label)
+@dataclass(slots=True)
+class _Entry:
+    """The paragraphs of one entry, between its anchors (date lines)."""
+
+    paras: list[_Para] = field(default_factory=list)
+    date_para: _Para | None = None
+    first: bool = False
+
+    @property
+    def raw(self) -> str:
+        paras = self.paras + ([self.date_para] if self.date_para is not None else [])
+        return "\n\n".join(p.raw for p in sorted(paras, key=lambda p: p.line))
 
 
-def _release(path: str, label: str, anchor: _Para, date_text: str, title: str, summary: str, type_slug: str, caption: str) -> Release | SourceError:
-    try:
-        date = parse_date(date_text)
-    except ValueError as exc:
-        return SourceError(path, anchor.line, f"bad date {date_text!r}: {exc}", record=title)
-    return Release(title=title, date=date, summary=summary, type=type_slug, source=label, caption=caption, credit=_credit(caption))
-
-
-def _split_entry(paras: list[_Para]) -> tuple[str, str, str, str, _Para | None]:
-    """(title, summary, type, caption, first paragraph) of the paragraphs of one entry."""
-    type_at = next((i for i in range(len(paras) - 1, -1, -1) if len(paras[i].lines) == 1 and _type_of(paras[i].text)), None)
-    caption = ""
+def _split(entry: _Entry, path: str) -> tuple[str, str, str, str, int] | None:
+    """(title, summary, type, caption, line where the entry starts), or None when it has no title."""
+    paras = [p for p in entry.paras]
+    type_slug = entry.date_para.date.type if entry.date_para and entry.date_para.date else ""
+    caption_paras: list[_Para] = []
+    type_at = next(
+        (i for i in range(len(paras) - 1, -1, -1) if paras[i].type is not None and any(p.type is None for p in paras[i + 1 :])),
+        None,
+    )
     if type_at is not None:
-        type_slug = _type_of(paras[type_at].text) or ""
-        body = paras[type_at + 1 :]
-        if type_at > 0 and _is_caption(paras[type_at - 1]):
-            caption = paras[type_at - 1].text
-        chrome = paras[: type_at - 1 if caption else type_at]
+        type_slug = paras[type_at].type or type_slug
+        before, body = paras[:type_at], paras[type_at + 1 :]
+        before = [p for p in before if p.type is None]
+        if entry.first:
+            # Page text may precede the first entry: its caption is the caption-like run at the end.
+            start = len(before)
+            while start > 0 and _is_caption(before[start - 1].text):
+                start -= 1
+            skipped, caption_paras = before[:start], before[start:]
+        else:
+            skipped, caption_paras = [], before
+        for p in skipped:
+            log.debug("%s:%d: skipped page text %r", path, p.line, p.text[:60])
+        start_line = (caption_paras[0] if caption_paras else paras[type_at]).line
     else:
-        type_slug = ""
-        texts = list(paras)
-        while texts and _is_caption(texts[0]) and len(texts) > 1:
-            caption = texts.pop(0).text
-        if len(texts) >= 2 and len(texts[-2].text) <= _MAX_TITLE:
-            body, chrome = texts[-2:], texts[:-2]
+        body = [p for p in paras if p.type is None]
+        lead = [p for p in paras if p.type is not None]
+        if lead and not type_slug:
+            type_slug = lead[-1].type or ""
+        last_caption = max((i for i, p in enumerate(body[:-1]) if _is_caption(p.text)), default=None)
+        if last_caption is not None and (entry.first or all(_is_caption(p.text) for p in body[: last_caption + 1])):
+            skipped, caption_paras, body = body[:0], body[: last_caption + 1], body[last_caption + 1 :]
+            if entry.first:
+                skipped, caption_paras = caption_paras[:-1], caption_paras[-1:]
+        elif entry.first and len(body) > 2:
+            # No type line and no caption: a headline and its summary are the last two paragraphs.
+            cut = len(body) - 2 if len(body[-2].text) <= _MAX_TITLE else len(body) - 1
+            skipped, body = body[:cut], body[cut:]
         else:
-            body, chrome = texts[-1:], texts[:-1]
-    for skipped in chrome:
-        log.debug("skipped page text at line %d: %.60s", skipped.line, skipped.text)
-    if not body:
-        return "", "", type_slug, caption, paras[type_at] if type_at is not None else None
-    title = body[0].lines[0]
-    rest = list(body[0].lines[1:]) + [p.text for p in body[1:]]
-    return title, " ".join(rest).strip(), type_slug, caption, body[0]
-
-
-def _date_last(paras: list[_Para], path: str, label: str) -> Iterator[Release | SourceError]:
-    pending: list[_Para] = []
-    for para in paras:
-        date_line = _DATE_LINE.match(para.lines[0]) if len(para.lines) == 1 else None
-        if not date_line:
-            pending.append(para)
-            continue
-        title, summary, type_slug, caption, first = _split_entry(pending)
-        if title:
-            yield _release(path, label, para, date_line.group(1), title, summary, type_slug, caption)
-        else:
-            log.debug("%s:%d: a date with no entry before it", path, para.line)
-        pending = []
-    if pending:
-        has_type = any(len(p.lines) == 1 and _type_of(p.text) for p in pending)
-        texts = [p for p in pending if not _is_caption(p)]
-        if has_type or (len(texts) >= 2 and len(texts[-1].text) > 80):
-            title, _, _, _, first = _split_entry(pending)
-            where = first.line if first else pending[0].line
-            yield SourceError(
-                path, where,
-                f"incomplete entry {title[:70]!r}: no date line after it (the page may have been cut off); "
-                "it was not indexed — save the whole page, or add its date",
-                record="\n\n".join("\n".join(p.lines) for p in pending),
-            )
-        else:
-            for p in pending:
-                log.debug("skipped page text at line %d: %.60s", p.line, p.text)
-
-
-def _date_first(paras: list[_Para], path: str, label: str) -> Iterator[Release | SourceError]:
-    entries: list[tuple[_Para, str, str, list[_Para]]] = []
-    for para in paras:
-        match = _DATE_TYPE_LINE.match(para.lines[0]) if len(para.lines) == 1 else None
-        date_only = _DATE_LINE.match(para.lines[0]) if len(para.lines) == 1 else None
-        if match and _type_of(match.group(2)):
-            entries.append((para, match.group(1), _type_of(match.group(2)) or "", []))
-        elif date_only:
-            entries.append((para, date_only.group(1), "", []))
-        elif entries:
-            entries[-1][3].append(para)
-        else:
-            log.debug("skipped page text at line %d: %.60s", para.line, para.text)
-    carried_caption = ""
-    for anchor, date_text, type_slug, body in entries:
-        caption, carried_caption = carried_caption, ""
-        # A caption at the end of an entry belongs to the photo of the next one.
-        if len(body) > 1 and _is_caption(body[-1]):
-            carried_caption = body.pop().text
-        if body and _is_caption(body[0]) and len(body) > 1:
-            caption = body.pop(0).text
+            skipped = []
+        for p in skipped:
+            log.debug("%s:%d: skipped page text %r", path, p.line, p.text[:60])
         if not body:
-            yield SourceError(path, anchor.line, f"incomplete entry dated {date_text}: no title after it (the page may have been cut off)", record=anchor.text)
+            return None
+        start_line = (caption_paras[0] if caption_paras else body[0]).line
+    if len(body) > 1 and _is_caption(body[0].text) and not caption_paras:
+        caption_paras, body = [body[0]], body[1:]
+    if not body:
+        return None
+    title = _clean(body[0].lines[0])
+    rest = [" ".join(body[0].lines[1:])] + [p.text for p in body[1:]]
+    summary = "\n\n".join(part for part in rest if part)
+    summary = _READ_MORE_TAIL.sub("", summary).strip()
+    caption = "\n".join(p.text for p in caption_paras)
+    return title, summary, type_slug, caption, start_line
+
+
+def _release(entry: _Entry, path: str, label: str) -> Item | None:
+    """The Release of a complete entry (or the SourceError saying what is wrong with it)."""
+    assert entry.date_para is not None and entry.date_para.date is not None
+    parts = _split(entry, path)
+    date_line = entry.date_para.line
+    if parts is None:
+        if not entry.paras:
+            log.debug("%s:%d: a date with no entry, skipped", path, date_line)
+            return None
+        return SourceError(
+            path, entry.paras[0].line, f"entry dated {entry.date_para.date.text!r} has no title: add one or remove the entry",
+            record=entry.raw,
+        )
+    title, summary, type_slug, caption, start = parts
+    start = min(start, date_line)
+    try:
+        date = parse_date(entry.date_para.date.text)
+    except ValueError as exc:
+        return SourceError(path, start, f"entry {title[:60]!r}: bad date on line {date_line}: {exc}", record=entry.raw)
+    return Release(
+        title=title,
+        date=date,
+        summary=summary,
+        type=type_slug,
+        source=label,
+        caption=caption,
+        credit=credit_of(caption),
+    )
+
+
+def _looks_like_entry(paras: Iterable[_Para]) -> bool:
+    paras = list(paras)
+    return any(p.type is not None or _is_caption(p.text) or any(len(t) >= _SUMMARY_LENGTH for t in p.lines) for p in paras)
+
+
+def _incomplete(paras: list[_Para], path: str) -> SourceError:
+    entry = _Entry(paras=paras)
+    body = [p for p in paras if p.type is None and not _is_caption(p.text)] or paras
+    title = body[0].lines[0]
+    return SourceError(
+        path,
+        paras[0].line,
+        f"incomplete entry {title[:60]!r}: no date line after it (the page looks cut off); it was not indexed — "
+        "save the whole page again, or add the entry's date",
+        record=entry.raw,
+    )
+
+
+def parse(source: Source) -> Iterator[Item]:
+    """Yield the releases of a newsroom page, and a SourceError per entry that cannot be read."""
+    path, label = source_name(source), source_label(source)
+    layout: str | None = None  # "last" or "first", decided at the first date line
+    pending: list[_Para] = []
+    current: _Entry | None = None  # date-first layout: the entry being read
+    carried: list[_Para] = []  # date-first layout: a caption waiting for its entry
+    skipping = False  # after an oversize record: drop text up to the next date line
+    seen_date = False
+    first = True
+    for para in _paragraphs(source, path):
+        if isinstance(para, _Oversize):
+            yield too_big(path, para.line, para.size)
+            pending, current, carried, skipping = [], None, [], True
             continue
-        title = body[0].lines[0]
-        summary = " ".join(list(body[0].lines[1:]) + [p.text for p in body[1:]]).strip()
-        yield _release(path, label, anchor, date_text, title, summary, type_slug, caption)
+        if para.date is None:
+            if skipping:
+                continue
+            if layout == "first" and current is not None:
+                current.paras.append(para)
+            else:
+                pending.append(para)
+            if layout != "first" and sum(p.size for p in pending) > MAX_RECORD_BYTES:
+                yield too_big(path, pending[0].line, sum(p.size for p in pending))
+                pending, skipping = [], True
+            continue
+        seen_date = True
+        if layout is None:
+            content = [p for p in pending if p.type is None and not _is_caption(p.text)]
+            layout = "first" if para.date.type or not content or skipping else "last"
+            log.debug("%s: date-%s layout (decided at line %d)", path, layout, para.line)
+            if layout == "first":
+                # Before the first date there is only page text, and maybe the first photo caption.
+                carried = [p for p in pending if _is_caption(p.text)][-1:]
+                pending = []
+        if skipping:
+            skipping = False
+            if layout == "last":
+                pending = []
+                continue
+        if layout == "last":
+            entry = _Entry(paras=pending, date_para=para, first=first)
+            pending = []
+            item = _release(entry, path, label)
+            if item is not None:
+                first = False
+                yield item
+            continue
+        if current is not None:
+            item, carried = _finish_first(current, path, label)
+            if item is not None:
+                yield item
+        current = _Entry(paras=carried, date_para=para)
+        carried = []
+    if layout == "first" and current is not None:
+        item, _ = _finish_first(current, path, label, last=True)
+        if item is not None:
+            yield item
+        return
+    if skipping or not pending:
+        return
+    if not seen_date:
+        if any(p.type is not None for p in pending):
+            yield _incomplete(pending, path)
+            return
+        raise SourceError(
+            path,
+            None,
+            "no dated entries found: not a newsroom listing page (its entries end with a date line like "
+            "'December 2, 2021'); for other files pass format='jsonl', 'csv' or 'reuters'",
+        )
+    if _looks_like_entry(pending):
+        yield _incomplete(pending, path)
+    else:
+        for p in pending:
+            log.debug("%s:%d: skipped page footer %r", path, p.line, p.text[:60])
+
+
+def _finish_first(entry: _Entry, path: str, label: str, *, last: bool = False) -> tuple[Item | None, list[_Para]]:
+    """Close a date-first entry: a caption at its end belongs to the next entry's photo."""
+    carried: list[_Para] = []
+    if not last and len(entry.paras) > 1 and _is_caption(entry.paras[-1].text):
+        carried = [entry.paras.pop()]
+    if not entry.paras:
+        return (
+            SourceError(
+                path, entry.date_para.line if entry.date_para else None,
+                f"incomplete entry dated {entry.date_para.date.text if entry.date_para and entry.date_para.date else '?'!r}: "
+                "no title after its date line (the page may be cut off)",
+                record=entry.raw,
+            ),
+            carried,
+        )
+    return _release(entry, path, label), carried

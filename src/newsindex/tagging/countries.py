@@ -47,7 +47,17 @@ MAX_NGRAM = 6
 MIN_CAPS_FORM = 4
 
 _WORD = re.compile(r"[^\W\d_]+(?:[.'’\-][^\W\d_]+)*\.?")
-_DATELINE = re.compile(r"^\s*([A-Z][A-Za-z.'’ \-]{1,40}?)(?:,\s*[^,\n]{1,30}?)?\s+[-–—]{1,2}\s")
+_DATELINE = re.compile(r"^\s*([A-Z][A-Za-z.'’ \-]{1,40}?)(?:,\s*[^,\n]{1,30}?){0,2}\s+[-–—]{1,2}\s")
+#: The region part of a dateline ("APPLETON, Wis., March 9 -"): AP-style US state and Canadian
+#: province abbreviations. Read only inside a dateline, where "Mass." or "Ind." can't be words.
+_DATELINE_REGIONS = {
+    **dict.fromkeys(
+        "Ala Alas Ariz Ark Calif Cal Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo Mont Neb Nebr "
+        "Nev N.H N.J N.M N.Y N.C N.D Okla Ore Pa R.I S.C S.D Tenn Tex Vt Va Wash W.Va Wis Wyo D.C Calif Conn Penn".split(), "US"
+    ),
+    **dict.fromkeys("Ont Que Alta B.C Man Sask N.S N.B Nfld P.E.I".split(), "CA"),
+}
+_DATELINE_PARTS = re.compile(r"^\s*([A-Z][A-Za-z.'’ \-]{1,40}?),\s*([A-Za-z][A-Za-z.]{0,6})\.?,?\s")
 _DISPLAY_NAMES = {
     "US": "United States", "GB": "United Kingdom", "RU": "Russia", "KR": "South Korea", "KP": "North Korea",
     "IR": "Iran", "SY": "Syria", "VN": "Vietnam", "LA": "Laos", "BO": "Bolivia", "VE": "Venezuela", "TZ": "Tanzania",
@@ -88,6 +98,9 @@ class Gazetteer:
             if len(key.replace(" ", "")) >= MIN_CAPS_FORM:
                 self.caps[key.upper()] = entry
         self.codes = {e.code for e in self.exact.values() if e.code}
+        # The first word of every form: a word not in here starts no match (most words), so the
+        # scan skips it after one set lookup instead of trying every n-gram length.
+        self.first_words = {k.split(" ")[0] for k in self.exact} | {k.split(" ")[0] for k in self.caps}
 
     def lookup(self, key: str, caps: bool) -> _Entry | None:
         entry = self.exact.get(key)
@@ -160,7 +173,13 @@ def _mentions(text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all
             words.append((m.start(), m.end(), word))
     found: list[tuple[str, str, float, str]] = []
     i, n = 0, len(words)
+    first_words = gaz.first_words
     while i < n:
+        head = words[i][2]
+        bare = head.rsplit("'", 1)[0] if head.endswith(("'s", "'")) else head.rstrip(".") if head.count(".") == 1 else head
+        if head not in first_words and bare not in first_words and head.upper() not in first_words and bare.upper() not in first_words:
+            i += 1
+            continue
         match = None
         for size in range(min(MAX_NGRAM, n - i), 0, -1):
             parts = words[i : i + size]
@@ -211,6 +230,11 @@ def tag_countries(text: str, title: str | None = None) -> list[CountryTag]:
             factors.append((dateline.end(), DATELINE_FACTOR))
         factors.append((LEAD_CHARS, LEAD_FACTOR))
         mentions += _mentions(text, factors, gaz, False)
+        if dateline:
+            parts = _DATELINE_PARTS.match(text[:80])
+            region = _DATELINE_REGIONS.get(parts.group(2).rstrip(".").title() if parts and parts.group(2).rstrip(".").isalpha() else parts.group(2).rstrip(".").upper() if parts else "")
+            if region and parts:
+                mentions.append((region, "p", KIND_WEIGHT["p"] * DATELINE_FACTOR, f"{parts.group(1)}, {parts.group(2)}"))
     scores: dict[str, float] = {}
     weak: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
