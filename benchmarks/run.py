@@ -1,0 +1,381 @@
+"""newsindex vs a plain-Whoosh baseline, side by side in one run, on real news.
+
+    python benchmarks/run.py                 # full: all of Reuters-21578 found, 5 query rounds
+    python benchmarks/run.py --quick         # CI: 3,000 stories, 2 rounds (well under a minute)
+    python benchmarks/run.py --scale         # also 10k -> 100k growth (synthetic copies of Reuters)
+    python benchmarks/run.py --data DIR      # another copy of the corpus (*.sgm files)
+
+The machines this runs on are noisy, so absolute numbers drift between runs; the ratios
+(newsindex / baseline, measured in the same run on the same corpus) are what to compare.
+
+**The baseline** is Whoosh used the obvious way, as a careful newcomer would write it from the
+Whoosh docs: ``StemmingAnalyzer`` on title and body, a multi-valued KEYWORD field for places and
+one for topics, a DATETIME date and an ID year, the default writer, one commit; queries with
+``searcher.search(q, limit=10, filter=..., groupedby=...)``.
+
+**newsindex** does more per release: its own analyzer (hashtags, acronyms, accents), country,
+issue and speaker extraction from the text (kept beside the given metadata), ISO week/month/year
+buckets, and stored speaker details. It indexes with ``NewsIndex.add(strict=False)`` (the CLI's
+lenient mode: a commit every 2,000 releases, so a crash loses at most one batch).
+
+Each build runs in its own subprocess so its peak memory (``ru_maxrss``) is its own. Queries
+run in this process on both indexes, interleaved per query so load spikes hit both alike.
+
+Exit status is 0 when the corpus is missing (nothing to measure, said on stdout): the benchmarks
+are figures, not tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as _dt
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "reuters21578"
+
+#: A fixed query set: newswire topics a reader of the 1987 wire would look for. Mostly two or
+#: three words (users type short queries), a few single words and one phrase.
+QUERIES: tuple[str, ...] = (
+    "oil prices", "crude oil", "interest rates", "trade deficit", "money supply", "wheat exports",
+    "coffee", "sugar", "gold", "bank", "dividend", "merger", "acquisition", "takeover bid",
+    "shares", "earnings", "quarterly loss", "net profit", "grain", "corn", "soybeans",
+    "federal reserve", "central bank", "dollar", "yen", "currency", "tax", "budget deficit",
+    "opec", "strike", "ship", "tariffs", "japan trade", "debt", "loan", "inflation",
+    "unemployment", "stock exchange", '"oil prices"', "bond issue",
+)
+#: Countries to filter by, as newsindex codes and the Reuters place slugs of the baseline.
+COUNTRIES: tuple[tuple[str, str], ...] = (
+    ("US", "usa"), ("GB", "uk"), ("JP", "japan"), ("CA", "canada"), ("DE", "west-germany"),
+    ("FR", "france"), ("AU", "australia"), ("BR", "brazil"),
+)
+#: Date ranges (inclusive) inside the corpus' span (February to October 1987).
+DATE_RANGES: tuple[tuple[str, str], ...] = (
+    ("1987-03-01", "1987-03-31"), ("1987-03-10", "1987-03-20"), ("1987-04-01", "1987-06-30"),
+    ("1987-02-26", "1987-03-05"), ("1987-06-01", "1987-10-31"),
+)
+MODES: tuple[str, ...] = ("plain", "country", "facets", "dates")
+
+
+# ----------------------------------------------------------------------------- corpus
+
+
+def load_corpus(data: Path, limit: int | None, copies: int = 1) -> list[Any]:
+    """Reuters stories with a title, as newsindex Releases; ``copies`` > 1 appends synthetic copies.
+
+    A synthetic copy keeps the story's words but gets its own id and a date
+    shifted by whole years, so the index grows like a real archive does: same vocabulary, more
+    releases, more dates.
+    """
+    from newsindex import load_releases
+
+    releases = []
+    for path in sorted(data.glob("*.sgm")):
+        for release in load_releases(path, format="reuters", errors=[]):
+            if release.title.strip():
+                releases.append(release)
+    base = releases
+    for copy in range(1, copies):
+        shift = copy
+        for r in base:
+            date = r.date.replace(year=r.date.year - shift) if r.date and not (r.date.month == 2 and r.date.day == 29) else r.date
+            releases.append(dataclasses.replace(r, id=f"{r.id}-copy{copy}", date=date))
+            if limit and len(releases) >= limit:
+                break
+        if limit and len(releases) >= limit:
+            break
+    return releases[:limit] if limit else releases
+
+
+# ------------------------------------------------------------------------------ builds
+
+
+def baseline_schema() -> Any:
+    from whoosh import analysis, fields
+
+    stem = analysis.StemmingAnalyzer()
+    return fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        title=fields.TEXT(analyzer=stem, stored=True),
+        body=fields.TEXT(analyzer=stem, stored=True),
+        places=fields.KEYWORD(stored=True),
+        topics=fields.KEYWORD(stored=True),
+        date=fields.DATETIME(stored=True),
+        year=fields.ID(stored=True),
+    )
+
+
+def build_baseline(releases: Sequence[Any], path: Path) -> None:
+    from whoosh import index
+
+    ix = index.create_in(str(path), baseline_schema())
+    writer = ix.writer()
+    for r in releases:
+        when = _dt.datetime.combine(r.date, _dt.time()) if r.date else None
+        doc = dict(
+            id=r.id, title=r.title, body=r.body or r.summary,
+            places=" ".join(_slugs(r)),
+            topics=" ".join(r.extra.get("topics", ()) if r.extra else ()),
+        )
+        if when:
+            doc["date"] = when
+            doc["year"] = str(when.year)
+        writer.add_document(**doc)
+    writer.commit()
+
+
+def _slugs(release: Any) -> list[str]:
+    """The Reuters place slugs of a release (kept by the reader in ``extra``), else its codes."""
+    places = release.extra.get("places") if release.extra else None
+    return list(places) if places else [c.lower() for c in release.countries]
+
+
+def build_newsindex(releases: Sequence[Any], path: Path) -> dict[str, Any]:
+    from newsindex import NewsIndex
+
+    with NewsIndex.create(path) as idx:
+        report = idx.add(releases, strict=False)
+    return {"added": report.added, "rejected": len(report.rejected), "commits": report.commits}
+
+
+def _child(args: argparse.Namespace) -> None:
+    """Build one index in this (fresh) process and print its figures as JSON."""
+    releases = load_corpus(Path(args.data), args.limit, args.copies)
+    rss_loaded = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    path = Path(args.child_dir)
+    start = time.perf_counter()
+    extra = build_baseline(releases, path) if args.child == "baseline" else build_newsindex(releases, path)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({
+        "releases": len(releases), "seconds": seconds, "peak_rss_mb": peak / 1024,
+        "build_rss_mb": (peak - rss_loaded) / 1024, "extra": extra or {},
+    }))
+
+
+def build(kind: str, data: Path, limit: int | None, copies: int, directory: Path) -> dict[str, Any]:
+    directory.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, __file__, "--data", str(data), "--copies", str(copies), "--child", kind, "--child-dir", str(directory)]
+    if limit:
+        cmd += ["--limit", str(limit)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    figures = json.loads(out.strip().splitlines()[-1])
+    figures["size_mb"] = sum(f.stat().st_size for f in directory.rglob("*") if f.is_file()) / 1e6
+    figures["per_s"] = figures["releases"] / figures["seconds"]
+    return figures
+
+
+# ----------------------------------------------------------------------------- queries
+
+
+class Baseline:
+    def __init__(self, path: Path) -> None:
+        from whoosh import index, qparser
+
+        self.ix = index.open_dir(str(path))
+        self.searcher = self.ix.searcher()
+        self.parser = qparser.MultifieldParser(["title", "body"], self.ix.schema)
+
+    def run(self, mode: str, query: str, country: str, dates: tuple[str, str]) -> int:
+        from whoosh import query as wq, sorting
+
+        q = self.parser.parse(query)
+        kwargs: dict[str, Any] = {"limit": 10}
+        if mode == "country":
+            kwargs["filter"] = wq.Term("places", country)
+        elif mode == "dates":
+            start = _dt.datetime.fromisoformat(dates[0])
+            end = _dt.datetime.fromisoformat(dates[1]).replace(hour=23, minute=59, second=59)
+            kwargs["filter"] = wq.DateRange("date", start, end)
+        elif mode == "facets":
+            kwargs["groupedby"] = {
+                "places": sorting.FieldFacet("places", allow_overlap=True),
+                "topics": sorting.FieldFacet("topics", allow_overlap=True),
+                "year": sorting.FieldFacet("year"),
+            }
+        results = self.searcher.search(q, **kwargs)
+        titles = [hit["title"] for hit in results]
+        if mode == "facets":
+            for name in ("places", "topics", "year"):
+                results.groups(name)
+        return len(titles)
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+class Ours:
+    def __init__(self, path: Path, highlight: bool = False) -> None:
+        from newsindex import NewsIndex
+
+        self.idx = NewsIndex.open(path)
+        self.highlight = highlight
+
+    def run(self, mode: str, query: str, country: str, dates: tuple[str, str]) -> int:
+        kwargs: dict[str, Any] = {"limit": 10, "highlight": self.highlight}
+        if mode == "country":
+            kwargs["country"] = country
+        elif mode == "dates":
+            kwargs["since"], kwargs["until"] = dates
+        elif mode == "facets":
+            kwargs["facets"] = ("country", "issue", "year")
+        return len(self.idx.search(query, **kwargs).hits)
+
+    def close(self) -> None:
+        self.idx.close()
+
+
+def time_queries(engines: dict[str, Any], rounds: int) -> dict[str, dict[str, list[float]]]:
+    """Latencies in ms per engine and mode; engines alternate on every query."""
+    timings: dict[str, dict[str, list[float]]] = {name: {m: [] for m in MODES} for name in engines}
+    for round_no in range(rounds + 1):  # round 0 warms caches and is not counted
+        for i, query in enumerate(QUERIES):
+            country = COUNTRIES[i % len(COUNTRIES)]
+            dates = DATE_RANGES[i % len(DATE_RANGES)]
+            for mode in MODES:
+                order = list(engines.items()) if (i + round_no) % 2 == 0 else list(engines.items())[::-1]
+                for name, engine in order:
+                    arg = country[1] if name == "baseline" else country[0]
+                    start = time.perf_counter()
+                    engine.run(mode, query, arg, dates)
+                    elapsed = (time.perf_counter() - start) * 1000
+                    if round_no:
+                        timings[name][mode].append(elapsed)
+    return timings
+
+
+def pct(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+# ------------------------------------------------------------------------------ report
+
+
+def _ratio(ours: float, base: float) -> str:
+    return f"{ours / base:5.2f}x" if base else "  n/a"
+
+
+def compare(data: Path, limit: int | None, rounds: int, work: Path, lines: list[str], results: dict[str, Any]) -> None:
+    builds = {}
+    for kind in ("baseline", "newsindex"):
+        builds[kind] = build(kind, data, limit, 1, work / kind)
+    b, n = builds["baseline"], builds["newsindex"]
+    results["build"] = builds
+    say = lines.append
+    say(f"corpus: {n['releases']:,} Reuters-21578 stories ({data})")
+    say("indexing                     newsindex     baseline   newsindex/baseline")
+    say(f"  releases/s                {n['per_s']:9,.0f}    {b['per_s']:9,.0f}   {_ratio(n['per_s'], b['per_s'])}  (target >= 2x)")
+    say(f"  index size MB             {n['size_mb']:9.1f}    {b['size_mb']:9.1f}   {_ratio(n['size_mb'], b['size_mb'])}  (target <= 1x)")
+    say(f"  peak memory MB (build)    {n['build_rss_mb']:9.1f}    {b['build_rss_mb']:9.1f}   {_ratio(n['build_rss_mb'], b['build_rss_mb'])}")
+
+    engines = {"baseline": Baseline(work / "baseline"), "newsindex": Ours(work / "newsindex")}
+    start = time.perf_counter()
+    engines["newsindex"].idx.search("oil", limit=1)  # opening the snapshot: facet tables, date order
+    first = (time.perf_counter() - start) * 1000
+    timings = time_queries(engines, rounds)
+    results["queries"] = timings
+    say(f"query latency ms ({len(QUERIES)} queries x {rounds} rounds, top 10)   p50 newsindex / baseline   p95 newsindex / baseline   p50 ratio")
+    plain_p50 = pct(timings["newsindex"]["plain"], 0.5)
+    for mode in MODES:
+        ours, base = timings["newsindex"][mode], timings["baseline"][mode]
+        label = {"plain": "plain", "country": "country filter", "facets": "facets country+issue+year", "dates": "date range"}[mode]
+        target = {"plain": "(target <= 1x)", "country": "", "facets": "", "dates": ""}[mode]
+        say(f"  {label:28s} {pct(ours, .5):8.2f} / {pct(base, .5):8.2f}          {pct(ours, .95):8.2f} / {pct(base, .95):8.2f}          {_ratio(pct(ours, .5), pct(base, .5))} {target}")
+    for mode, limit_x in (("country", 1.5), ("dates", 1.5), ("facets", 3.0)):
+        say(f"  newsindex {mode} p50 / plain p50: {pct(timings['newsindex'][mode], .5) / plain_p50:5.2f}x  (target <= {limit_x}x)")
+    for engine in engines.values():
+        engine.close()
+    highlighted = Ours(work / "newsindex", highlight=True)
+    hl: list[float] = []
+    for query in QUERIES:
+        start = time.perf_counter()
+        highlighted.run("plain", query, "", DATE_RANGES[0])
+        hl.append((time.perf_counter() - start) * 1000)
+    highlighted.close()
+    say(f"  newsindex extras: first search after open (snapshot build) {first:.0f} ms; plain with highlighting p50 {pct(hl, .5):.2f} ms")
+
+
+def scale(data: Path, sizes: Sequence[int], work: Path, lines: list[str], results: dict[str, Any]) -> None:
+    say = lines.append
+    say("growth (synthetic copies of Reuters, dates shifted by whole years)")
+    rows = []
+    for size in sizes:
+        copies = -(-size // 10_000) + 1
+        figures = build("newsindex", data, size, copies, work / f"scale{size}")
+        idx = Ours(work / f"scale{size}")
+        idx.idx.search("oil", limit=1)
+        lat = {m: [] for m in MODES}
+        for _ in range(2):
+            for i, query in enumerate(QUERIES):
+                for mode in MODES:
+                    start = time.perf_counter()
+                    idx.run(mode, query, COUNTRIES[i % len(COUNTRIES)][0], DATE_RANGES[i % len(DATE_RANGES)])
+                    lat[mode].append((time.perf_counter() - start) * 1000)
+        idx.close()
+        rows.append((size, figures, {m: pct(v, .95) for m, v in lat.items()}))
+        say(f"  {size:>8,} releases: index {figures['seconds']:7.1f} s ({figures['per_s']:,.0f}/s), peak build memory {figures['build_rss_mb']:.0f} MB, "
+            + ", ".join(f"{m} p95 {v:.1f} ms" for m, v in rows[-1][2].items()))
+        shutil.rmtree(work / f"scale{size}", ignore_errors=True)
+    if len(rows) > 1:
+        (s0, f0, l0), (s1, f1, l1) = rows[0], rows[-1]
+        say(f"  {s1 // s0}x the releases: {f1['seconds'] / f0['seconds']:.1f}x the indexing time, "
+            + ", ".join(f"{m} p95 {l1[m] / l0[m]:.1f}x" for m in MODES))
+    results["scale"] = [{"size": s, "build": f, "p95": l} for s, f, l in rows]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", default=str(DEFAULT_DATA), help="directory of Reuters-21578 *.sgm files")
+    parser.add_argument("--limit", type=int, default=None, help="use the first N stories")
+    parser.add_argument("--rounds", type=int, default=5, help="query rounds (each runs every query in every mode)")
+    parser.add_argument("--quick", action="store_true", help="CI size: 3,000 stories, 2 rounds")
+    parser.add_argument("--scale", action="store_true", help="also measure growth from 10k to 100k releases")
+    parser.add_argument("--scale-sizes", default="10000,100000")
+    parser.add_argument("--out", help="also write the figures as JSON here")
+    parser.add_argument("--copies", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-dir", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        _child(args)
+        return 0
+    data = Path(args.data)
+    if not any(data.glob("*.sgm")):
+        print(f"benchmarks: no Reuters-21578 *.sgm files in {data}; nothing measured (pass --data DIR)")
+        return 0
+    if args.quick:
+        args.limit = args.limit or 3000
+        args.rounds = 2
+    lines: list[str] = []
+    results: dict[str, Any] = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "when": _dt.datetime.now().isoformat(timespec="seconds")}
+    with tempfile.TemporaryDirectory(prefix="newsindex-bench-") as tmp:
+        compare(data, args.limit, args.rounds, Path(tmp), lines, results)
+        for line in lines:
+            print(line, flush=True)
+        if args.scale:
+            lines.clear()
+            scale(data, [int(s) for s in args.scale_sizes.split(",")], Path(tmp), lines, results)
+            for line in lines:
+                print(line, flush=True)
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE.parent / "src"))
+    raise SystemExit(main())
