@@ -117,6 +117,10 @@ class _Snapshot:
         self.ids: list[str] = [ids[n] if ids is not None else "" for n in range(size)] if size else []
         self.dates: list[str] = [dates[n] if dates is not None else "" for n in range(size)] if size else []
         self.docnum_by_id: dict[str, int] = {self.ids[n]: n for n in self.live}
+        self.has_deletions: bool = reader.has_deletions()
+        self.live_set: frozenset[int] = frozenset(self.live)
+        self.term_cache: dict[tuple[str, Any], frozenset[int]] = {}
+        self.term_cache_size = 0
         # value -> docnums and docnum -> values for every facet field, read from the postings.
         self.docs_by_value: dict[str, dict[str, frozenset[int]]] = {}
         self.values_by_doc: dict[str, dict[int, tuple[str, ...]]] = {}
@@ -137,6 +141,54 @@ class _Snapshot:
         # Plain sets (never mutated): Whoosh's filter= accepts a set but not a frozenset.
         self.filter_cache: dict[tuple[Any, ...], set[int]] = {}
         self.speaker_names: dict[str, str] = {}  # slug -> name as written, read lazily for facet labels
+
+    #: Bound on the term cache, in cached docnums (a docnum costs about 40 bytes in a frozenset).
+    TERM_CACHE_DOCS = 2_000_000
+
+    def docset(self, query: wq.Query) -> frozenset[int]:
+        """The docnums matching ``query``, from set algebra over cached term postings.
+
+        Counting every match (the exact total, the facet counts) is what costs in Whoosh: its
+        matchers walk every posting in Python. Here a term's postings are read once per
+        snapshot and And/Or/Not become C-speed set operations, so a common word shared by
+        many queries is read once. Anything else (phrases, ranges, prefixes, fuzzy terms)
+        goes through Whoosh. Ranking is still Whoosh's: this only decides *which* documents.
+        """
+        if isinstance(query, wq.Term):
+            key = (query.fieldname, query.text)
+            docs = self.term_cache.get(key)
+            if docs is None:
+                docs = frozenset(self.searcher.docs_for_query(query))
+                self.term_cache_size += len(docs)
+                if self.term_cache_size > self.TERM_CACHE_DOCS:
+                    self.term_cache.clear()
+                    self.term_cache_size = len(docs)
+                self.term_cache[key] = docs
+            return docs
+        kind = type(query)
+        if kind is wq.And:
+            parts = sorted((self.docset(q) for q in query.subqueries), key=len)
+            if not parts:
+                return frozenset()
+            result = parts[0]
+            for part in parts[1:]:
+                if not result:
+                    break
+                result = result & part
+            return result
+        if kind is wq.Or and not query.minmatch:
+            return frozenset().union(*(self.docset(q) for q in query.subqueries))
+        if kind is wq.AndNot:
+            return self.docset(query.a) - self.docset(query.b)
+        if kind is wq.AndMaybe:
+            return self.docset(query.a)
+        if kind is wq.Not:
+            return self.live_set - self.docset(query.query)
+        if kind is wq.Every:
+            return self.live_set
+        if isinstance(query, wq.NullQuery.__class__):
+            return frozenset()
+        return frozenset(self.searcher.docs_for_query(query))
 
     def close(self) -> None:
         self.searcher.close()
@@ -627,9 +679,9 @@ class NewsIndex:
 
     @staticmethod
     def _matching(snap: _Snapshot, parsed: wq.Query, allowed: set[int] | None) -> frozenset[int]:
-        docs = frozenset(snap.searcher.docs_for_query(parsed))
-        if snap.searcher.reader().has_deletions():
-            docs = docs & frozenset(snap.live)
+        docs = snap.docset(parsed)
+        if snap.has_deletions:
+            docs = docs & snap.live_set
         return docs & allowed if allowed is not None else docs
 
     @staticmethod
