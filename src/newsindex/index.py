@@ -43,6 +43,7 @@ from .errors import (
     NewsIndexError,
     SourceError,
 )
+from .pipeline import extract_facets, with_facets
 from .query import Match, parse_query
 from .ranking import scorer
 from .records import Release
@@ -430,6 +431,7 @@ class NewsIndex:
         batch_size: int = DEFAULT_BATCH_SIZE,
         timeout: float = 0.0,
         progress: Callable[[int], None] | None = None,
+        workers: int | None = None,
     ) -> AddReport:
         """Insert new releases and update those whose id is already indexed.
 
@@ -439,12 +441,12 @@ class NewsIndex:
         can't be indexed are listed in ``AddReport.rejected``; for an id seen twice the last one
         is kept (and listed in ``duplicates``). ``timeout``: seconds to wait for another writer's
         lock before IndexLockedError. ``progress`` is called with the count of releases read.
+        ``workers``: processes that extract countries, issues and speakers while this one
+        writes (None: one when the input has over 1,000 releases and a second core is free;
+        0: never). See pipeline.py.
         """
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
-        from .tagging import tag_countries, tag_issues  # deferred: tagging compiles its gazetteer lazily
-        from .tagging.speakers import extract_speakers
-
         with self._lock:
             snap = self._current()
             existing = snap.docnum_by_id
@@ -455,7 +457,7 @@ class NewsIndex:
             written: set[str] = set()  # ids written in this call
             pending: set[str] = set()  # ids written since the last commit
             try:
-                for release in releases:
+                for release, computed in with_facets(releases, workers=workers):
                     seen += 1
                     if progress is not None and seen % 500 == 0:
                         progress(seen)
@@ -482,15 +484,7 @@ class NewsIndex:
                             pending.clear()
                             in_batch = 0
                             writer = self._writer(timeout)
-                    body_text = "\n\n".join(p for p in (release.summary, release.body) if p)
-                    facets = Facets(
-                        countries_given=release.countries,
-                        countries_extracted=tuple(t.code for t in tag_countries(body_text, title=release.title)),
-                        issues_given=release.issues,
-                        issues_extracted=tuple(t.slug for t in tag_issues(body_text, title=release.title)),
-                        speakers=tuple(extract_speakers(body_text)),
-                    )
-                    document = to_document(release, facets)
+                    document = to_document(release, computed or extract_facets(release))
                     if release.id in existing or release.id in written:
                         writer.update_document(**document)
                         if release.id not in written:

@@ -11,7 +11,7 @@ import datetime as _dt
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, Mapping
 
@@ -127,6 +127,10 @@ class Release:
         if not isinstance(self.extra, MappingProxyType):
             object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Picklable (multiprocessing, caches) although ``extra`` is a read-only mappingproxy.
+        return (_rebuild_release, (tuple((f.name, getattr(self, f.name)) for f in fields(self) if f.name != "extra"), dict(self.extra)))
+
     @property
     def text(self) -> str:
         """Title, summary and body as one text: what analysis and tagging read."""
@@ -151,3 +155,7 @@ class Release:
         if self.extra:
             out["extra"] = dict(self.extra)
         return out
+
+
+def _rebuild_release(values: tuple[tuple[str, Any], ...], extra: dict[str, Any]) -> Release:
+    return Release(**dict(values), extra=extra)

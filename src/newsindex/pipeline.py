@@ -1,0 +1,225 @@
+"""Facet extraction for the indexer, in a worker process when the input is large.
+
+Reading a release's countries, issues and speakers from its text costs about as much CPU as
+Whoosh's own work on it (analysis, postings); both are pure Python, so one process uses one
+core. For a large input, :func:`with_facets` runs the extraction in a worker process while the
+caller writes the index, and yields ``(item, facets)`` in input order.
+
+Decisions:
+
+* **A plain subprocess, not multiprocessing.** A forked child would inherit the writer's lock
+  file descriptor (Whoosh locks with ``flock``, shared by inherited descriptors), so a child
+  outliving a killed parent would hold the lock; multiprocessing's spawn re-imports the user's
+  ``__main__`` script (which then must have an ``if __name__ == "__main__"`` guard), and a
+  pool worker blocked on its queue outlives a killed parent. A ``python -c`` worker
+  inherits nothing but two pipes, and exits at EOF on its stdin — which is also what it reads
+  when the indexing process is killed.
+* **Order and memory.** Chunks of ``CHUNK`` items go round-robin to the workers, at most
+  ``IN_FLIGHT`` per worker at a time; the main thread writes, a thread per worker reads, so a
+  full pipe never deadlocks.
+* **Only for large inputs.** Starting a worker costs about a second of its CPU (a fresh
+  interpreter importing the taggers), so :func:`with_facets` first reads ``PARALLEL_ABOVE`` items and stays
+  in process when that is the whole input.
+* **Errors keep their place.** An exception raised while reading the input (a SourceError in
+  strict mode) is re-raised after the items read before it have been yielded.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from .errors import NewsIndexError
+from .records import Release
+from .schema import Facets
+
+__all__ = ["extract_facets", "with_facets", "PARALLEL_ABOVE", "default_workers"]
+
+#: Inputs up to this many items are processed in process (a worker would not pay for itself).
+PARALLEL_ABOVE = 1000
+#: Items per task sent to a worker, and tasks kept in flight (bounds memory on huge inputs).
+CHUNK = 100
+IN_FLIGHT = 8
+
+
+def extract_facets(release: Release) -> Facets:
+    """Countries, issues and speakers read from a release's text, beside its given metadata."""
+    from .tagging import tag_countries, tag_issues
+    from .tagging.speakers import extract_speakers
+
+    body_text = "\n\n".join(p for p in (release.summary, release.body) if p)
+    return Facets(
+        countries_given=release.countries,
+        countries_extracted=tuple(t.code for t in tag_countries(body_text, title=release.title)),
+        issues_given=release.issues,
+        issues_extracted=tuple(t.slug for t in tag_issues(body_text, title=release.title)),
+        speakers=tuple(extract_speakers(body_text)),
+    )
+
+
+def _facets_or_none(item: Any) -> Facets | None:
+    # Items that can't be indexed (not a Release, no title) are left to the caller to report.
+    if isinstance(item, Release) and item.title.strip():
+        return extract_facets(item)
+    return None
+
+
+def default_workers() -> int:
+    """One worker when a second core is free to run it, else none."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return 1 if cores >= 2 else 0
+
+
+def with_facets(items: Iterable[Any], *, workers: int | None = None) -> Iterator[tuple[Any, Facets | None]]:
+    """Yield ``(item, facets)`` for every item, in order (facets None for an unindexable item).
+
+    ``workers``: processes to extract in (None: :func:`default_workers`; 0: in this process).
+    """
+    iterator = iter(items)
+    head: list[Any] = []
+    error: BaseException | None = None
+    try:
+        head.extend(itertools.islice(iterator, PARALLEL_ABOVE + 1))
+    except Exception as exc:  # a bad record in strict mode: yield what came before, then raise
+        error = exc
+    if workers is None:
+        workers = default_workers()
+    if error is not None or len(head) <= PARALLEL_ABOVE or workers <= 0:
+        for item in head:
+            yield item, _facets_or_none(item)
+        if error is not None:
+            raise error
+        for item in iterator:
+            yield item, _facets_or_none(item)
+        return
+    yield from _parallel(itertools.chain(head, iterator), workers)
+
+
+def _parallel(items: Iterator[Any], workers: int) -> Iterator[tuple[Any, Facets | None]]:
+    """Round-robin chunks over ``workers`` worker processes; results come back in order."""
+    # The worker imports this same copy of newsindex, installed or not.
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p))
+    procs = [
+        subprocess.Popen([sys.executable, "-c", "from newsindex.pipeline import _worker_main; _worker_main()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        for _ in range(workers)
+    ]
+    results: list[queue.Queue[Any]] = [queue.Queue() for _ in procs]
+    # A chunk is bigger than a pipe's buffer: a feeder thread per worker writes, so the main
+    # thread (busy writing the index) never waits for a worker to read.
+    feeds: list[queue.Queue[bytes | None]] = [queue.Queue() for _ in procs]
+    readers = [threading.Thread(target=_read_results, args=(p, q), daemon=True) for p, q in zip(procs, results)]
+    feeders = [threading.Thread(target=_feed, args=(p, q), daemon=True) for p, q in zip(procs, feeds)]
+    for thread in readers + feeders:
+        thread.start()
+    in_flight: collections.deque[tuple[list[Any], int]] = collections.deque()
+    sent = 0
+    try:
+        error: BaseException | None = None
+        while True:
+            chunk: list[Any] = []
+            try:
+                chunk.extend(itertools.islice(items, CHUNK))
+            except Exception as exc:
+                error = exc
+            if chunk:
+                slot = sent % len(procs)
+                data = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+                feeds[slot].put(len(data).to_bytes(8, "big") + data)
+                in_flight.append((chunk, slot))
+                sent += 1
+            done = not chunk or error is not None
+            while in_flight and (done or len(in_flight) > IN_FLIGHT * len(procs) or not results[in_flight[0][1]].empty()):
+                batch, slot = in_flight.popleft()
+                facets = results[slot].get()
+                if isinstance(facets, BaseException):
+                    raise facets
+                yield from zip(batch, facets)
+            if error is not None:
+                raise error
+            if done:
+                return
+    finally:
+        for feed in feeds:
+            feed.put(None)  # the feeder closes the worker's stdin: EOF, the worker exits
+        for feeder in feeders:
+            feeder.join(timeout=10)
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for reader in readers:
+            reader.join(timeout=10)
+        for proc in procs:
+            if proc.stdout:
+                proc.stdout.close()
+
+
+def _feed(proc: subprocess.Popen[bytes], feed: queue.Queue[bytes | None]) -> None:
+    """In a thread: write each message of ``feed`` to ``proc``'s stdin; None closes it."""
+    assert proc.stdin is not None
+    broken = False
+    while True:
+        message = feed.get()
+        if message is None:
+            break
+        if not broken:
+            try:
+                proc.stdin.write(message)
+                proc.stdin.flush()
+            except OSError:
+                broken = True  # the worker died: its reader thread reports it
+    try:
+        proc.stdin.close()
+    except OSError:
+        pass
+
+
+def _read_results(proc: subprocess.Popen[bytes], out: queue.Queue[Any]) -> None:
+    """In a thread: move each result message of ``proc`` to ``out`` (an error at the end)."""
+    assert proc.stdout is not None
+    while True:
+        message = _read_message(proc.stdout)
+        if message is None:
+            out.put(NewsIndexError(f"the facet worker process stopped (exit code {proc.wait()}); see the error above"))
+            return
+        out.put(pickle.loads(message))
+
+
+def _read_message(stream: Any) -> bytes | None:
+    header = stream.read(8)
+    if len(header) < 8:
+        return None
+    size = int.from_bytes(header, "big")
+    data = stream.read(size)
+    return data if len(data) == size else None
+
+
+def _worker_main() -> None:
+    """A worker: read pickled chunks of releases on stdin, write their facets on stdout, until EOF.
+
+    Its stdin is a pipe only the indexing process holds, so when that process ends — normally,
+    or killed — the worker reads EOF and exits: no orphan, no lock held.
+    """
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        message = _read_message(stdin)
+        if message is None:
+            return
+        data = pickle.dumps([_facets_or_none(item) for item in pickle.loads(message)], protocol=pickle.HIGHEST_PROTOCOL)
+        stdout.write(len(data).to_bytes(8, "big") + data)
+        stdout.flush()
+
