@@ -105,6 +105,50 @@ class IndexStats:
         }
 
 
+class _FacetTables:
+    """Per-field facet tables of a reader, built on first use of each field."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._by_value: dict[str, dict[str, frozenset[int]]] = {}
+        self._by_doc: dict[str, dict[int, tuple[str, ...]]] = {}
+        self.by_value = _LazyMapping(self, self._by_value)
+        self.by_doc = _LazyMapping(self, self._by_doc)
+
+    def build(self, name: str) -> None:
+        if name not in FACET_FIELDS:
+            raise KeyError(name)
+        reader = self._reader
+        by_value: dict[str, frozenset[int]] = {}
+        by_doc: dict[int, list[str]] = {}
+        if name in reader.indexed_field_names():
+            for term in reader.lexicon(name):
+                value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+                docs = frozenset(reader.postings(name, term).all_ids())
+                by_value[value] = docs
+                for n in docs:
+                    by_doc.setdefault(n, []).append(value)
+        self._by_value[name] = by_value
+        self._by_doc[name] = {n: tuple(v) for n, v in by_doc.items()}
+
+
+class _LazyMapping(Mapping[str, Any]):
+    def __init__(self, tables: _FacetTables, built: dict[str, Any]) -> None:
+        self._tables = tables
+        self._built = built
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            self._tables.build(name)
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(FACET_FIELDS)
+
+    def __len__(self) -> int:
+        return len(FACET_FIELDS)
+
+
 class _Snapshot:
     """A searcher plus per-document tables derived from it once (see the module docstring)."""
 
@@ -122,21 +166,12 @@ class _Snapshot:
         self.live_set: frozenset[int] = frozenset(self.live)
         self.term_cache: dict[tuple[str, Any], frozenset[int]] = {}
         self.term_cache_size = 0
-        # value -> docnums and docnum -> values for every facet field, read from the postings.
-        self.docs_by_value: dict[str, dict[str, frozenset[int]]] = {}
-        self.values_by_doc: dict[str, dict[int, tuple[str, ...]]] = {}
-        for name in FACET_FIELDS:
-            by_value: dict[str, frozenset[int]] = {}
-            by_doc: dict[int, list[str]] = {}
-            if name in reader.indexed_field_names():
-                for term in reader.lexicon(name):
-                    value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                    docs = frozenset(reader.postings(name, term).all_ids())
-                    by_value[value] = docs
-                    for n in docs:
-                        by_doc.setdefault(n, []).append(value)
-            self.docs_by_value[name] = by_value
-            self.values_by_doc[name] = {n: tuple(v) for n, v in by_doc.items()}
+        # value -> docnums and docnum -> values per facet field, read from the postings the
+        # first time a filter, a count or a listing needs that field (8 fields on 100k
+        # releases took seconds to read up front, on every first search after a commit).
+        tables = _FacetTables(reader)
+        self.docs_by_value: Mapping[str, dict[str, frozenset[int]]] = tables.by_value
+        self.values_by_doc: Mapping[str, dict[int, tuple[str, ...]]] = tables.by_doc
         # (date, docnum) sorted, for range filters by bisection; undated documents are left out.
         self.by_date: list[tuple[str, int]] = sorted((self.dates[n], n) for n in self.live if self.dates[n])
         # Plain sets (never mutated): Whoosh's filter= accepts a set but not a frozenset.
