@@ -32,6 +32,7 @@ from newsindex import (
 )
 
 from newsindex.export import write_csv, write_jsonl
+from newsindex.index import DEFAULT_BATCH_SIZE
 from newsindex.timeline import bars
 from newsindex.timeline import plot as plot_timeline
 
@@ -201,7 +202,7 @@ class _Progress:
 @click.option("--format", "format_", type=click.Choice(FORMATS), help="Input format (default: from the file's suffix or content).")
 @click.option("--strict", is_flag=True, help="Refuse the whole run at the first bad record (index untouched).")
 @click.option("--rejects", type=click.Path(dir_okay=False, writable=True), help="Write bad records and reasons here (JSON Lines).")
-@click.option("--batch-size", default=2000, show_default=True, help="Commit every N releases (lenient mode): a crash loses at most one batch.")
+@click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True, help="Commit every N releases (lenient mode): a crash loses at most one batch.")
 @click.option("--language", default="english", show_default=True, help="Stemming language of a new index.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing index instead of adding to it.")
 @click.option("--timeout", default=0.0, show_default=True, help="Seconds to wait for another writer's lock.")
