@@ -29,6 +29,9 @@ from newsindex import (
     analyze,
     load_releases,
     load_sample,
+    load_taxonomy,
+    tag_countries,
+    tag_issues,
 )
 
 from newsindex.export import write_csv, write_jsonl
@@ -403,6 +406,55 @@ def analyze_command(text: str, language: str, as_query: bool) -> None:
       newsindex analyze "Women’s rights in the U.S. #MeToo COVID-19"
     """
     click.echo(" ".join(analyze(text, language=language, mode="query" if as_query else "index")))
+
+
+@main.command("tag")
+@click.argument("source", required=False, default="-", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "format_", type=click.Choice(FORMATS), help="Read SOURCE as releases in this format (default: plain text for '-', else from the suffix or content).")
+@click.option("--taxonomy", type=click.Path(exists=True, dir_okay=False), help="Issue taxonomy (TOML or JSON) to use instead of the shipped one.")
+@click.option("--extend", is_flag=True, help="Add --taxonomy's issues to the shipped ones instead of replacing them.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per release.")
+@handle_errors
+def tag_command(source: str, format_: str | None, taxonomy: str | None, extend: bool, as_json: bool) -> None:
+    """Print the countries and issues that indexing would extract, with their evidence.
+
+    SOURCE is a releases file in any input format, or '-' (the default) for plain text on stdin
+    (its first line is read as the title). Metadata the records carry is shown apart.
+
+    \b
+    Examples:
+      echo "LAGOS, Nigeria - Police fired on protesters..." | newsindex tag
+      newsindex tag export.jsonl --json
+    """
+    tax = load_taxonomy(taxonomy, extend=extend) if taxonomy else None
+    if source == "-" and format_ is None:
+        text = sys.stdin.read()
+        title, _, body = text.strip().partition("\n")
+        releases: Iterable[Release] = [Release(title=title.strip() or "(stdin)", body=body.strip())]
+    else:
+        releases = load_releases(sys.stdin.buffer if source == "-" else source, format=format_)
+    for release in releases:
+        text = "\n\n".join(p for p in (release.summary, release.body) if p)
+        countries = tag_countries(text, title=release.title)
+        issues = tag_issues(text, title=release.title, taxonomy=tax)
+        if as_json:
+            click.echo(json.dumps({
+                "id": release.id, "title": release.title,
+                "countries_given": list(release.countries), "issues_given": list(release.issues),
+                "countries": [{"code": t.code, "name": t.name, "score": t.score, "evidence": list(t.evidence)} for t in countries],
+                "issues": [{"slug": t.slug, "label": t.label, "score": t.score, "evidence": list(t.evidence)} for t in issues],
+            }, ensure_ascii=False))
+            continue
+        click.echo(_bold(release.title))
+        if release.countries or release.issues:
+            click.echo(f"  given:     countries {', '.join(release.countries) or '-'}; issues {', '.join(release.issues) or '-'}")
+        for t in countries:
+            click.echo(f"  country    {t.code}  {t.name}  score {t.score:g}  ({', '.join(t.evidence)})")
+        for t in issues:
+            click.echo(f"  issue      {t.slug}  score {t.score:g}  ({', '.join(t.evidence)})")
+        if not countries and not issues:
+            click.echo("  (no country or issue found)")
+        click.echo()
 
 
 # ----------------------------------------------------------------------------- beyond keyword search
