@@ -16,6 +16,8 @@ batch, and bad records are reported in the AddReport instead of stopping the run
 from __future__ import annotations
 
 import bisect
+import gc
+import io
 import datetime as _dt
 import json
 import logging
@@ -106,6 +108,13 @@ class IndexStats:
             "library_version": self.library_version,
             "facet_values": dict(self.facet_values),
         }
+
+
+def _close_leaked_files(directory: Path) -> None:
+    prefix = str(directory)
+    for obj in gc.get_objects():
+        if isinstance(obj, io.IOBase) and not obj.closed and str(getattr(obj, "name", "")).startswith(prefix):
+            obj.close()
 
 
 class _FacetTables:
@@ -332,6 +341,9 @@ class NewsIndex:
         except windex.EmptyIndexError as exc:
             raise IndexNotFoundError(f"{directory} has a version stamp but no index segments; {rebuild}") from exc
         except Exception as exc:  # unpickling the schema, a truncated TOC, ...
+            # Whoosh leaves the TOC file it failed to read open (its traceback holds it): close
+            # it rather than let a ResourceWarning surface later in the caller's code.
+            _close_leaked_files(directory)
             raise IndexVersionError(f"cannot read the index at {directory} ({type(exc).__name__}: {exc}); {rebuild}") from exc
         return cls(ix, path=directory, meta=meta)
 
