@@ -74,7 +74,7 @@ def test_the_boost_does_not_combine_with_date_sorts(index):
 
 
 def test_the_readme_example_on_the_sample_newsroom(tmp_path):
-    # docs/features.md: "covid" finds the March 2020 expulsion story first; with a 90-day
+    # README (Recency boost): "covid" finds the March 2020 expulsion story first; with a 90-day
     # half-life the November 2021 Wuhan journalist story comes first.
     with NewsIndex.create(tmp_path / "sample") as ix:
         ix.add(load_releases(FIXTURE))

@@ -174,3 +174,74 @@ def test_tag_command_with_a_bad_taxonomy_fails_in_one_line(tmp_path):
     result = CliRunner().invoke(main, ["tag", "--taxonomy", str(bad)], input="text\n")
     assert result.exit_code != 0
     assert "bad.toml" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Türkiye detained journalists in Istanbul.", ["TR"]),
+        ("Burma junta arrested protesters in Yangon.", ["MM"]),
+        ("Ivory Coast held elections in Abidjan.", ["CI"]),
+        ("Zaire troops entered Kinshasa.", ["CD"]),  # a historical name maps to today's country
+        ("Washington imposed sanctions on Caracas.", ["US", "VE"]),
+        ("Israeli forces raided Jenin.", ["IL", "PS"]),
+    ],
+)
+def test_variants_historical_names_capitals_and_demonyms(text, expected):
+    assert codes(text) == expected
+
+
+WATER = '[issues.water]\nlabel = "Water rights"\nterms = { "drinking water" = 2, "wells" = 1 }\n'
+
+
+def test_an_index_extracts_issues_with_its_own_taxonomy_and_keeps_it(tmp_path):
+    from newsindex import Release
+
+    taxonomy_file = tmp_path / "water.toml"
+    taxonomy_file.write_text(WATER, encoding="utf-8")
+    with NewsIndex.create(tmp_path / "ix", taxonomy=taxonomy_file) as idx:
+        idx.add([Release(title="Villages without drinking water", body="The wells ran dry.")])
+        assert idx.search("villages", facets=("issue",)).facets["issue"][0].label == "Water rights"
+    with NewsIndex.open(tmp_path / "ix") as idx:  # the taxonomy is stored with the index
+        idx.add([Release(title="Drinking water cut off", body="No drinking water for a week.")])
+        assert idx.search("", issue="water").total == 2
+        assert idx.taxonomy.label("water") == "Water rights"
+
+
+def test_a_worker_process_uses_the_index_taxonomy_too(tmp_path):
+    from newsindex import Release
+    from newsindex.pipeline import PARALLEL_ABOVE
+
+    taxonomy_file = tmp_path / "water.toml"
+    taxonomy_file.write_text(WATER, encoding="utf-8")
+    releases = [Release(title=f"Drinking water report {i}", body="Wells and drinking water.") for i in range(PARALLEL_ABOVE + 50)]
+    with NewsIndex.create(tmp_path / "ix", taxonomy=taxonomy_file) as idx:
+        idx.add(releases, workers=1)
+        assert idx.search("", issue="water").total == len(releases)
+
+
+def test_cli_index_with_a_taxonomy(tmp_path):
+    from newsindex.sources import sample_path
+
+    taxonomy_file = tmp_path / "water.toml"
+    taxonomy_file.write_text(WATER.replace('"wells" = 1', '"vigil" = 2'), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["index", str(tmp_path / "ix"), str(sample_path()), "--taxonomy", str(taxonomy_file), "-q"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["search", str(tmp_path / "ix"), "", "--issue", "water", "--json"])
+    assert result.exit_code == 0 and json.loads(result.output)["total"] == 1  # the Tiananmen vigil
+    again = runner.invoke(main, ["index", str(tmp_path / "ix"), str(sample_path()), "--taxonomy", str(taxonomy_file)])
+    assert again.exit_code == 2 and "--overwrite" in again.output
+
+
+def test_a_malformed_taxonomy_is_a_taxonomy_error_naming_the_file(tmp_path):
+    from newsindex import TaxonomyError
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[issues.x]\nterms = 'nope'\n", encoding="utf-8")
+    with pytest.raises(TaxonomyError, match="bad.toml.*'x' needs a 'terms' table"):
+        load_taxonomy(bad)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    with pytest.raises(TaxonomyError, match="broken.json"):
+        load_taxonomy(broken)

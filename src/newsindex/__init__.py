@@ -22,6 +22,7 @@ from .errors import (
     NewsIndexError,
     QueryError,
     SourceError,
+    TaxonomyError,
 )
 from .index import IndexStats, NewsIndex
 from .records import Release
@@ -49,6 +50,7 @@ __all__ = [
     "Release",
     "SearchResults",
     "SourceError",
+    "TaxonomyError",
     "Taxonomy",
     "analyze",
     "country_name",

@@ -208,10 +208,12 @@ class _Progress:
 @click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True, help="Commit every N releases (lenient mode): a crash loses at most one batch.")
 @click.option("--language", default="english", show_default=True, help="Stemming language of a new index.")
 @click.option("--overwrite", is_flag=True, help="Replace an existing index instead of adding to it.")
+@click.option("--taxonomy", type=click.Path(exists=True, dir_okay=False), help="Issue taxonomy (TOML or JSON) of a new index, instead of the shipped one.")
+@click.option("--extend-taxonomy", is_flag=True, help="Add --taxonomy's issues to the shipped ones instead of replacing them.")
 @click.option("--timeout", default=0.0, show_default=True, help="Seconds to wait for another writer's lock.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 @handle_errors
-def index_command(index_path: str, sources: tuple[str, ...], format_: str | None, strict: bool, rejects: str | None, batch_size: int, language: str, overwrite: bool, timeout: float, quiet: bool) -> None:
+def index_command(index_path: str, sources: tuple[str, ...], format_: str | None, strict: bool, rejects: str | None, batch_size: int, language: str, overwrite: bool, taxonomy: str | None, extend_taxonomy: bool, timeout: float, quiet: bool) -> None:
     """Add the releases of SOURCE files to INDEX (created if missing).
 
     Releases already in the index (same id: same url, or same title and date) are updated, not
@@ -225,8 +227,11 @@ def index_command(index_path: str, sources: tuple[str, ...], format_: str | None
     started = time.monotonic()
     path = Path(index_path)
     if overwrite or not path.exists() or not any(path.iterdir()):
-        index = NewsIndex.create(path, language=language, overwrite=overwrite)
+        tax = load_taxonomy(taxonomy, extend=extend_taxonomy) if taxonomy else None
+        index = NewsIndex.create(path, language=language, overwrite=overwrite, taxonomy=tax)
     else:
+        if taxonomy:
+            raise click.UsageError(f"{path} exists: its taxonomy was fixed when it was created; add --overwrite to rebuild it with {taxonomy}")
         index = NewsIndex.open(path)
     errors: list[SourceError] = []
 

@@ -9,6 +9,7 @@ class; the subclasses say what went wrong and carry what it needs to be fixed::
     ├── IndexExistsError     create() over an existing index
     ├── IndexLockedError     another writer holds the index lock
     ├── IndexVersionError    the index was built by an incompatible schema/library version
+    ├── TaxonomyError        an issue taxonomy file is malformed (path, what is wrong)
     └── QueryError           the query text is malformed (position)
 
 Misuse of the API (a wrong type, an unknown keyword value) raises ``ValueError``/``TypeError``
@@ -26,6 +27,7 @@ __all__ = [
     "IndexLockedError",
     "IndexVersionError",
     "QueryError",
+    "TaxonomyError",
 ]
 
 
@@ -78,3 +80,7 @@ class QueryError(NewsIndexError):
     def pointer(self) -> str:
         """Two lines: the query, and a caret under the problem (for terminals)."""
         return f"{self.query}\n{' ' * self.position}^"
+
+
+class TaxonomyError(NewsIndexError, ValueError):
+    """An issue taxonomy (TOML or JSON) could not be read; the message names the file."""

@@ -45,6 +45,7 @@ from .errors import (
     SourceError,
 )
 from .pipeline import extract_facets, with_facets
+from .tagging import Taxonomy, default_taxonomy, load_taxonomy
 from .query import Match, parse_query
 from .ranking import scorer
 from .records import Release
@@ -108,6 +109,14 @@ class IndexStats:
             "library_version": self.library_version,
             "facet_values": dict(self.facet_values),
         }
+
+
+def _taxonomy_spec(taxonomy: Taxonomy | str | os.PathLike[str] | None) -> dict[str, Any] | None:
+    if taxonomy is None:
+        return None
+    if not isinstance(taxonomy, Taxonomy):
+        taxonomy = load_taxonomy(taxonomy)
+    return taxonomy.to_mapping()
 
 
 def _close_leaked_files(directory: Path) -> None:
@@ -284,6 +293,8 @@ class NewsIndex:
         self._ix = ix
         self._path = path
         self._meta = dict(meta)
+        spec = self._meta.get("taxonomy")
+        self._taxonomy: Taxonomy | None = Taxonomy.from_mapping(spec, f"{path or 'index'} taxonomy") if spec else None
         self._lock = threading.RLock()
         self._snapshot: _Snapshot | None = None
         self._closed = False
@@ -291,11 +302,16 @@ class NewsIndex:
     # ----------------------------------------------------------------------- lifecycle
 
     @classmethod
-    def create(cls, path: str | os.PathLike[str], *, language: str = "english", overwrite: bool = False) -> NewsIndex:
+    def create(
+        cls, path: str | os.PathLike[str], *, language: str = "english", overwrite: bool = False, taxonomy: Taxonomy | str | os.PathLike[str] | None = None
+    ) -> NewsIndex:
         """Create a new, empty index in directory ``path``.
 
         Raises IndexExistsError if an index is already there (pass ``overwrite=True`` to replace it).
+        ``taxonomy``: the issue taxonomy to extract issues with (a Taxonomy, or a TOML/JSON file;
+        None: the shipped one). It is stored in the index, so every later ``add`` uses it.
         """
+        spec = _taxonomy_spec(taxonomy)
         directory = Path(path)
         if directory.exists() and any(directory.iterdir()):
             if not overwrite:
@@ -309,7 +325,9 @@ class NewsIndex:
         directory.mkdir(parents=True, exist_ok=True)
         schema = build_schema(language)
         ix = FileStorage(str(directory)).create_index(schema, indexname=_INDEX_NAME)
-        meta = {"format": "newsindex", "schema_version": SCHEMA_VERSION, "library_version": __version__, "language": language}
+        meta: dict[str, Any] = {"format": "newsindex", "schema_version": SCHEMA_VERSION, "library_version": __version__, "language": language}
+        if spec is not None:
+            meta["taxonomy"] = spec
         tmp = directory / (STAMP_FILE + ".tmp")
         tmp.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         os.replace(tmp, directory / STAMP_FILE)
@@ -348,11 +366,19 @@ class NewsIndex:
         return cls(ix, path=directory, meta=meta)
 
     @classmethod
-    def in_memory(cls, *, language: str = "english") -> NewsIndex:
+    def in_memory(cls, *, language: str = "english", taxonomy: Taxonomy | str | os.PathLike[str] | None = None) -> NewsIndex:
         """An index that lives in memory only: for tests, demos and throwaway analysis."""
+        spec = _taxonomy_spec(taxonomy)
         ix = RamStorage().create_index(build_schema(language), indexname=_INDEX_NAME)
-        meta = {"format": "newsindex", "schema_version": SCHEMA_VERSION, "library_version": __version__, "language": language}
+        meta: dict[str, Any] = {"format": "newsindex", "schema_version": SCHEMA_VERSION, "library_version": __version__, "language": language}
+        if spec is not None:
+            meta["taxonomy"] = spec
         return cls(ix, path=None, meta=meta)
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        """The issue taxonomy this index extracts issues with."""
+        return self._taxonomy or default_taxonomy()
 
     def close(self) -> None:
         """Release the searcher and files. Safe to call twice."""
@@ -507,7 +533,7 @@ class NewsIndex:
             written: set[str] = set()  # ids written in this call
             pending: set[str] = set()  # ids written since the last commit
             try:
-                for release, computed in with_facets(releases, workers=workers):
+                for release, computed in with_facets(releases, workers=workers, taxonomy=self._taxonomy):
                     seen += 1
                     if progress is not None and seen % 500 == 0:
                         progress(seen)
@@ -534,7 +560,7 @@ class NewsIndex:
                             pending.clear()
                             in_batch = 0
                             writer = self._writer(timeout)
-                    document = to_document(release, computed or extract_facets(release))
+                    document = to_document(release, computed or extract_facets(release, self._taxonomy))
                     if release.id in existing or release.id in written:
                         writer.update_document(**document)
                         if release.id not in written:
@@ -784,7 +810,7 @@ class NewsIndex:
         ordered = sorted(counter.items(), key=lambda vc: (-vc[1], vc[0]))
         if name == "speaker":
             return tuple(FacetCount(value=v, count=c, label=_speaker_name(snap, v)) for v, c in ordered)
-        return tuple(FacetCount(value=v, count=c, label=facet_label(name, v)) for v, c in ordered)
+        return tuple(FacetCount(value=v, count=c, label=facet_label(name, v, self._taxonomy)) for v, c in ordered)
 
     def _hit(self, snap: _Snapshot, docnum: int, *, rank: int, score: float, parsed: wq.Query | None) -> Hit:
         stored = snap.searcher.stored_fields(docnum)
@@ -911,7 +937,7 @@ def _speaker_name(snap: _Snapshot, slug: str) -> str:
     return name
 
 
-def facet_label(name: str, value: str) -> str:
+def facet_label(name: str, value: str, taxonomy: Taxonomy | None = None) -> str:
     """The display name of a facet value ("HK" → "Hong Kong", "death-penalty" → "Death penalty")."""
     if name == "country":
         from .tagging import country_name
@@ -920,7 +946,7 @@ def facet_label(name: str, value: str) -> str:
     if name == "issue":
         from .tagging import issue_label
 
-        return issue_label(value)
+        return issue_label(value, taxonomy)
     if name in ("type", "source"):
         return value.replace("-", " ").capitalize()
     return value

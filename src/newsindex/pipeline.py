@@ -40,6 +40,7 @@ from typing import Any, Iterable, Iterator
 from .errors import NewsIndexError
 from .records import Release
 from .schema import Facets
+from .tagging import Taxonomy
 
 __all__ = ["extract_facets", "with_facets", "PARALLEL_ABOVE", "default_workers"]
 
@@ -50,8 +51,11 @@ CHUNK = 100
 IN_FLIGHT = 8
 
 
-def extract_facets(release: Release) -> Facets:
-    """Countries, issues and speakers read from a release's text, beside its given metadata."""
+def extract_facets(release: Release, taxonomy: Taxonomy | None = None) -> Facets:
+    """Countries, issues and speakers read from a release's text, beside its given metadata.
+
+    ``taxonomy``: the issue taxonomy (None: the shipped one).
+    """
     from .tagging import tag_countries, tag_issues
     from .tagging.speakers import extract_speakers
 
@@ -60,15 +64,15 @@ def extract_facets(release: Release) -> Facets:
         countries_given=release.countries,
         countries_extracted=tuple(t.code for t in tag_countries(body_text, title=release.title)),
         issues_given=release.issues,
-        issues_extracted=tuple(t.slug for t in tag_issues(body_text, title=release.title)),
+        issues_extracted=tuple(t.slug for t in tag_issues(body_text, title=release.title, taxonomy=taxonomy)),
         speakers=tuple(extract_speakers(body_text)),
     )
 
 
-def _facets_or_none(item: Any) -> Facets | None:
+def _facets_or_none(item: Any, taxonomy: Taxonomy | None = None) -> Facets | None:
     # Items that can't be indexed (not a Release, no title) are left to the caller to report.
     if isinstance(item, Release) and item.title.strip():
-        return extract_facets(item)
+        return extract_facets(item, taxonomy)
     return None
 
 
@@ -81,10 +85,11 @@ def default_workers() -> int:
     return 1 if cores >= 2 else 0
 
 
-def with_facets(items: Iterable[Any], *, workers: int | None = None) -> Iterator[tuple[Any, Facets | None]]:
+def with_facets(items: Iterable[Any], *, workers: int | None = None, taxonomy: Taxonomy | None = None) -> Iterator[tuple[Any, Facets | None]]:
     """Yield ``(item, facets)`` for every item, in order (facets None for an unindexable item).
 
     ``workers``: processes to extract in (None: :func:`default_workers`; 0: in this process).
+    ``taxonomy``: the issue taxonomy (None: the shipped one).
     """
     iterator = iter(items)
     head: list[Any] = []
@@ -97,16 +102,16 @@ def with_facets(items: Iterable[Any], *, workers: int | None = None) -> Iterator
         workers = default_workers()
     if error is not None or len(head) <= PARALLEL_ABOVE or workers <= 0:
         for item in head:
-            yield item, _facets_or_none(item)
+            yield item, _facets_or_none(item, taxonomy)
         if error is not None:
             raise error
         for item in iterator:
-            yield item, _facets_or_none(item)
+            yield item, _facets_or_none(item, taxonomy)
         return
-    yield from _parallel(itertools.chain(head, iterator), workers)
+    yield from _parallel(itertools.chain(head, iterator), workers, taxonomy)
 
 
-def _parallel(items: Iterator[Any], workers: int) -> Iterator[tuple[Any, Facets | None]]:
+def _parallel(items: Iterator[Any], workers: int, taxonomy: Taxonomy | None) -> Iterator[tuple[Any, Facets | None]]:
     """Round-robin chunks over ``workers`` worker processes; results come back in order."""
     # The worker imports this same copy of newsindex, installed or not.
     package_root = str(Path(__file__).resolve().parent.parent)
@@ -123,6 +128,10 @@ def _parallel(items: Iterator[Any], workers: int) -> Iterator[tuple[Any, Facets 
     feeders = [threading.Thread(target=_feed, args=(p, q), daemon=True) for p, q in zip(procs, feeds)]
     for thread in readers + feeders:
         thread.start()
+    # First message to each worker: the taxonomy, as plain data (None: the shipped one).
+    spec = pickle.dumps(taxonomy.to_mapping() if taxonomy is not None else None)
+    for feed in feeds:
+        feed.put(len(spec).to_bytes(8, "big") + spec)
     in_flight: collections.deque[tuple[list[Any], int]] = collections.deque()
     sent = 0
     try:
@@ -214,12 +223,19 @@ def _worker_main() -> None:
     Its stdin is a pipe only the indexing process holds, so when that process ends — normally,
     or killed — the worker reads EOF and exits: no orphan, no lock held.
     """
+    from .tagging import Taxonomy
+
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    spec = _read_message(stdin)
+    if spec is None:
+        return
+    mapping = pickle.loads(spec)
+    taxonomy = Taxonomy.from_mapping(mapping) if mapping is not None else None
     while True:
         message = _read_message(stdin)
         if message is None:
             return
-        data = pickle.dumps([_facets_or_none(item) for item in pickle.loads(message)], protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps([_facets_or_none(item, taxonomy) for item in pickle.loads(message)], protocol=pickle.HIGHEST_PROTOCOL)
         stdout.write(len(data).to_bytes(8, "big") + data)
         stdout.flush()
 

@@ -26,6 +26,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from ..analysis import analyze
+from ..errors import TaxonomyError
 
 __all__ = ["Issue", "IssueTag", "Taxonomy", "default_taxonomy", "load_taxonomy", "tag_issues", "issue_label"]
 
@@ -67,6 +68,14 @@ class Taxonomy:
         # longest phrases first, so "national security law" is preferred to "national security"
         object.__setattr__(self, "_index", MappingProxyType({k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in index.items()}))
 
+    def to_mapping(self) -> dict[str, Any]:
+        """The taxonomy as plain data, in the file format (stored in an index's stamp)."""
+        return {"min_score": self.min_score, "issues": {i.slug: {"label": i.label, "terms": dict(i.terms)} for i in self.issues}}
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], where: str = "<taxonomy>") -> Taxonomy:
+        return _from_mapping(data, where)
+
     def label(self, slug: str) -> str:
         return next((i.label for i in self.issues if i.slug == slug), slug.replace("-", " ").capitalize())
 
@@ -90,13 +99,13 @@ class Taxonomy:
 
 
 def _from_mapping(data: Mapping[str, Any], where: str) -> Taxonomy:
-    issues = data.get("issues")
+    issues = data.get("issues") if isinstance(data, Mapping) else None
     if not isinstance(issues, Mapping) or not issues:
-        raise ValueError(f"{where}: no [issues] table")
+        raise TaxonomyError(f"{where}: no [issues] table")
     out = []
     for slug, spec in issues.items():
         if not isinstance(spec, Mapping) or not isinstance(spec.get("terms"), Mapping) or not spec["terms"]:
-            raise ValueError(f"{where}: issue {slug!r} needs a 'terms' table of term = weight")
+            raise TaxonomyError(f"{where}: issue {slug!r} needs a 'terms' table of term = weight")
         out.append(Issue(str(slug), str(spec.get("label", slug)), MappingProxyType({str(k): float(v) for k, v in spec["terms"].items()})))
     return Taxonomy(tuple(out), float(data.get("min_score", 2.0)))
 
@@ -104,9 +113,14 @@ def _from_mapping(data: Mapping[str, Any], where: str) -> Taxonomy:
 def load_taxonomy(path: str | os.PathLike[str], *, extend: bool = False) -> Taxonomy:
     """Read a taxonomy from TOML or JSON; ``extend=True`` adds it to the default one."""
     file = Path(path)
-    text = file.read_text(encoding="utf-8")
-    data = json.loads(text) if file.suffix.lower() == ".json" else tomllib.loads(text)
-    taxonomy = _from_mapping(data, str(file))
+    try:
+        text = file.read_text(encoding="utf-8")
+        data = json.loads(text) if file.suffix.lower() == ".json" else tomllib.loads(text)
+        taxonomy = _from_mapping(data, str(file))
+    except TaxonomyError:
+        raise
+    except (OSError, UnicodeDecodeError, ValueError, TypeError, AttributeError) as exc:  # TOML/JSON errors are ValueErrors
+        raise TaxonomyError(f"{file}: not a readable issue taxonomy ({exc})") from exc
     return default_taxonomy().extended(taxonomy) if extend else taxonomy
 
 
