@@ -63,3 +63,22 @@ def test_total_matches_the_hits_it_can_page_through(index):
     results = index.search("oil OR gold", limit=1000, highlight=False)
     assert results.total == len(results.hits) > 0
     assert len({h.id for h in results.hits}) == results.total
+
+
+@pytest.mark.parametrize("text", ["oil", "oil price", "oil OR gold", '"oil price"', "strike -trade", "oi*"])
+def test_filtered_ranking_scores_like_whoosh(index, text):
+    """Filtered searches score only the documents that pass; the scores must be Whoosh's own."""
+    snap = index._current()
+    parsed = parse_query(text, snap.searcher.schema, match="any")
+    allowed = snap.docs_by_value["month"].get("2021-03", frozenset()) | snap.docs_by_value["month"].get("2021-05", frozenset())
+    expected = {hit.docnum: hit.score for hit in snap.searcher.search(parsed, limit=None, filter=set(allowed))}
+    results = index.search(text, since="2021-03-01", until="2021-05-31", match="any", limit=1000, highlight=False)
+    got = {h.id: h.score for h in results.hits}
+    # the date filter allows March to May; keep Whoosh's to the same months
+    allowed_all = set().union(*(snap.docs_by_value["month"].get(m, frozenset()) for m in ("2021-03", "2021-04", "2021-05")))
+    expected = {hit.docnum: hit.score for hit in snap.searcher.search(parsed, limit=None, filter=allowed_all)}
+    assert len(got) == len(expected) == results.total
+    for docnum, score in expected.items():
+        assert got[snap.ids[docnum]] == pytest.approx(score)
+    ordered = [h.score for h in results.hits]
+    assert ordered == sorted(ordered, reverse=True)
