@@ -11,7 +11,7 @@ from typing import Iterator
 
 from ..errors import SourceError
 from ..records import Release
-from ._common import MAX_RECORD_BYTES, Source, lines_of, source_label, source_name
+from ._common import MAX_RECORD_BYTES, Source, lines_of, source_label, source_name, too_big
 from ._fields import ALIASES, to_release
 
 __all__ = ["parse"]
@@ -21,13 +21,17 @@ def parse(source: Source) -> Iterator[Release | SourceError]:
     path, label = source_name(source), source_label(source)
     # csv's default field limit (128 KB) would reject a long body with an obscure csv.Error.
     csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_BYTES))
-    lines = ((line.number, line.text) for line in lines_of(source))
     starts: list[int] = []
+    oversize: list[SourceError] = []  # over-long lines, reported in their place among the rows
 
     def feed() -> Iterator[str]:
-        for number, text in lines:
-            starts.append(number)
-            yield text + "\n"
+        for line in lines_of(source):
+            starts.append(line.number)
+            if line.too_long:
+                oversize.append(too_big(path, line.number, line.size))
+                yield "\n"  # an empty row: skipped below, reported from `oversize`
+            else:
+                yield line.text + "\n"
 
     reader = csv.reader(feed())
     try:
@@ -45,11 +49,14 @@ def parse(source: Source) -> Iterator[Release | SourceError]:
         try:
             row = next(reader)
         except StopIteration:
+            yield from oversize
             return
         except csv.Error as exc:
             consumed = len(starts)
             yield SourceError(path, row_start, f"unreadable CSV row: {exc}")
             continue
+        while oversize:
+            yield oversize.pop(0)
         consumed = len(starts)
         line = starts[row_start - 1] if row_start - 1 < len(starts) else row_start
         if not any(cell.strip() for cell in row):

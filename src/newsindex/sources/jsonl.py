@@ -12,7 +12,7 @@ from typing import Iterator
 
 from ..errors import SourceError
 from ..records import Release
-from ._common import MAX_RECORD_BYTES, Source, lines_of, source_label, source_name
+from ._common import MAX_RECORD_BYTES, Source, lines_of, source_label, source_name, too_big
 from ._fields import to_release
 
 __all__ = ["parse"]
@@ -20,7 +20,11 @@ __all__ = ["parse"]
 
 def parse(source: Source) -> Iterator[Release | SourceError]:
     path, label = source_name(source), source_label(source)
-    for number, text in ((line.number, line.text) for line in lines_of(source)):
+    for line in lines_of(source):
+        number, text = line.number, line.text
+        if line.too_long:  # over the size limit: not kept in memory, reported
+            yield too_big(path, number, line.size)
+            continue
         if not text.strip():
             continue
         if len(text) > MAX_RECORD_BYTES:
@@ -29,8 +33,9 @@ def parse(source: Source) -> Iterator[Release | SourceError]:
         try:
             record = json.loads(text)
         except json.JSONDecodeError as exc:
-            cut = " (the line looks cut off)" if exc.pos >= len(text.rstrip()) - 1 else ""
-            yield SourceError(path, number, f"not valid JSON: {exc.msg} at column {exc.colno}{cut}", record=text)
+            cut_off = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated string")
+            cut = "; the line looks cut off" if cut_off else ""
+            yield SourceError(path, number, f"not valid JSON ({exc.msg}, column {exc.colno}){cut}", record=text)
             continue
         if not isinstance(record, dict):
             yield SourceError(path, number, f"expected a JSON object {{...}}, got {type(record).__name__}", record=text)
