@@ -74,3 +74,33 @@ def test_an_unknown_match_mode_is_a_value_error():
 )
 def test_well_formed_queries_pass_the_check(text):
     check_syntax(text)
+
+
+# --- property: any text a user types is a query or a QueryError, never a crash or a hang ---------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+QUERY_ALPHABET = st.sampled_from(list('abc xyz"()*~:-+^#.’\'AND OR NOT title:country:CNissue:') + ["AND", "OR", "NOT", " ", "é", "\u0000", "[", "]", "TO", "{", "}"])
+
+
+@pytest.fixture(scope="module")
+def small_index():
+    from newsindex import NewsIndex, load_sample
+
+    idx = NewsIndex.in_memory()
+    idx.add(load_sample())
+    yield idx
+    idx.close()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(st.text(max_size=40), st.lists(QUERY_ALPHABET, max_size=15).map("".join)), match=st.sampled_from(["all", "any"]), fuzzy=st.booleans())
+def test_any_query_text_searches_or_raises_query_error(small_index, text, match, fuzzy):
+    try:
+        results = small_index.search(text, match=match, fuzzy=fuzzy, facets=("country",))
+    except QueryError as exc:
+        assert str(exc)  # a message a user can read
+        return
+    assert results.total >= len(results.hits)
+    assert sum(c.count for c in results.facets["country"]) >= 0
