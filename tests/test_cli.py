@@ -3,24 +3,10 @@
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from newsindex.cli import main
 
 FIXTURE = __import__("pathlib").Path(__file__).parent / "fixtures" / "newsroom_sample.txt"
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
-
-
-@pytest.fixture
-def index_dir(tmp_path, runner):
-    path = tmp_path / "idx"
-    result = runner.invoke(main, ["index", str(path), str(FIXTURE), "-q"])
-    assert result.exit_code == 0, result.output
-    return path
 
 
 def test_demo_shows_hong_kong_hits_with_snippets_and_facet_counts(runner):

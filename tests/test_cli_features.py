@@ -7,25 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from newsindex.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "newsroom_sample.txt"
 NEW = '{"title": "Hong Kong journalists arrested", "date": "2021-12-29", "summary": "Police arrested Stand News staff in Hong Kong."}\n'
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
-
-
-@pytest.fixture
-def index_dir(tmp_path, runner):
-    path = tmp_path / "idx"
-    result = runner.invoke(main, ["index", str(path), str(FIXTURE), "-q"])
-    assert result.exit_code == 0, result.output
-    return path
 
 
 def run(runner, *args):

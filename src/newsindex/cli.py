@@ -8,7 +8,6 @@ exit code 1; bad option values exit 2 (click's usage convention); no tracebacks.
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import sys
 import time

@@ -42,7 +42,6 @@ from .errors import (
     IndexLockedError,
     IndexNotFoundError,
     IndexVersionError,
-    NewsIndexError,
     SourceError,
 )
 from .pipeline import extract_facets, with_facets
