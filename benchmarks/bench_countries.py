@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"country extraction vs Reuters-21578 PLACES: {stories} stories with a body and a country label")
     print(f"  micro precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}   (tp {tp}, fp {fp}, fn {fn})")
     print(f"  speed {stories / elapsed:,.0f} stories/s ({elapsed * 1000 / max(stories, 1):.2f} ms each)")
-    print(f"  largest error counts (country: false positives / misses / hits):")
+    print("  largest error counts (country: false positives / misses / hits):")
     worst = sorted(set(per_fp) | set(per_fn), key=lambda c: -(per_fp[c] + per_fn[c]))[: args.errors]
     for code in worst:
         print(f"    {code}: fp {per_fp[code]:>4}  fn {per_fn[code]:>4}  tp {per_tp[code]:>5}")
