@@ -80,10 +80,13 @@ def load_corpus(data: Path, limit: int | None, copies: int = 1) -> list[Any]:
     from newsindex import load_releases
 
     releases = []
+    errors: list[Any] = []
     for path in sorted(data.glob("*.sgm")):
-        for release in load_releases(path, format="reuters", errors=[]):
+        for release in load_releases(path, format="reuters", errors=errors):
             if release.title.strip():
                 releases.append(release)
+    if errors:  # the reader must take the whole real corpus; say so loudly if it doesn't
+        print(f"warning: {len(errors)} Reuters records rejected, first: {errors[0]}", file=sys.stderr)
     base = releases
     for copy in range(1, copies):
         shift = copy

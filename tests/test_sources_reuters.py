@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from newsindex.sources import load_releases
 from newsindex.sources import reuters
 
 FIXTURE = Path(__file__).parent / "fixtures" / "reuters_sample.sgm"
-COLLECTION = Path(__file__).resolve().parents[2] / "shared" / "data" / "reuters21578"
 
 
 def load(path: Path = FIXTURE) -> tuple[dict[str, object], list[SourceError]]:
@@ -119,17 +117,3 @@ def test_the_parser_reads_an_open_binary_stream() -> None:
         items = list(reuters.parse(handle))
     assert len(items) == 6
     assert sum(isinstance(item, SourceError) for item in items) == 1
-
-
-@pytest.mark.skipif(not COLLECTION.is_dir(), reason="Reuters-21578 collection not present")
-def test_the_whole_collection_loads_fast_and_without_errors() -> None:
-    files = sorted(COLLECTION.glob("reut2-*.sgm"))
-    started = time.perf_counter()
-    errors: list[SourceError] = []
-    releases = [r for path in files for r in load_releases(path, errors=errors)]
-    elapsed = time.perf_counter() - started
-    assert len(releases) == 1000 * len(files)
-    assert errors == []
-    assert len({r.id for r in releases}) == len(releases)
-    assert all(r.date is not None and r.title for r in releases)
-    assert elapsed < 2.5 * len(files) / 11

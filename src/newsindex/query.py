@@ -12,6 +12,8 @@ per word); ``term^2`` (boost); ``date:[2021-01-01 TO 2021-06-30]``.
 
 from __future__ import annotations
 
+import copy
+
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -21,7 +23,6 @@ from whoosh import query as wq
 from whoosh.fields import Schema
 
 from .errors import QueryError
-from .ranking import ANY_COORDINATION
 from .schema import FACET_FIELDS, TEXT_FIELDS
 
 __all__ = ["parse_query", "check_syntax", "QUERY_FIELDS", "Match"]
@@ -123,11 +124,6 @@ def check_syntax(text: str) -> None:
 
 def _normalize_facet_terms(node: wq.Query) -> wq.Query:
     """country:cn means CN; issue:Torture means torture (facet values have one spelling)."""
-    if isinstance(node, wq.Or):
-        # Whoosh picks a "preloaded" array matcher for an Or of three or more clauses on
-        # segments under 5,000 documents; it walks 2,048-slot arrays for every part and made
-        # a two-word query over title/summary/body about 4x slower than the binary union tree.
-        node.matcher_type = wq.Or.DEFAULT_MATCHER
     if isinstance(node, wq.Term) and node.fieldname == "country":
         return wq.Term("country", str(node.text).upper(), boost=node.boost)
     if isinstance(node, wq.Term) and node.fieldname in ("issue", "type", "source"):
@@ -135,11 +131,34 @@ def _normalize_facet_terms(node: wq.Query) -> wq.Query:
     return node
 
 
+def _finish(node: wq.Query) -> wq.Query:
+    """Normalize facet terms and pick matchers, keeping every attribute of compound nodes.
+
+    Whoosh's own ``Query.accept`` rebuilds compound queries from their subqueries and boost
+    alone, silently dropping other attributes (an Or's ``scale``, ``minmatch``).
+    """
+    if isinstance(node, wq.CompoundQuery):
+        rebuilt = copy.copy(node)
+        rebuilt.subqueries = [_finish(q) for q in node.subqueries]
+        if isinstance(node, wq.BinaryQuery):
+            rebuilt.a, rebuilt.b = rebuilt.subqueries
+        if isinstance(node, wq.Or):
+            # Whoosh picks a "preloaded" array matcher for an Or of three or more clauses on
+            # segments under 5,000 documents; it walks 2,048-slot arrays for every part and
+            # made a two-word query over title/summary/body about 4x slower than the binary
+            # union tree.
+            rebuilt.matcher_type = wq.Or.DEFAULT_MATCHER
+        return rebuilt
+    if list(node.children()):
+        return node.apply(_finish)
+    return _normalize_facet_terms(node)
+
+
 def parse_query(text: str, schema: Schema, *, match: Match = "all") -> wq.Query | None:
     """Parse ``text`` into a Whoosh query over the text fields; None for an empty query.
 
     ``match="all"`` (the default) requires every word, ``"any"`` at least one, ranking those
-    that match more words higher (see ranking.ANY_COORDINATION).
+    that match more words higher (BM25F adds up the words' scores; see ranking.py).
     """
     if match not in ("all", "any"):
         raise ValueError(f"match must be 'all' or 'any', not {match!r}")
@@ -148,9 +167,9 @@ def parse_query(text: str, schema: Schema, *, match: Match = "all") -> wq.Query 
     if not text.strip():
         return None
     check_syntax(text)
-    group = qparser.AndGroup if match == "all" else qparser.OrGroup.factory(ANY_COORDINATION)
+    group = qparser.AndGroup if match == "all" else qparser.OrGroup
     parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, group=group)
     parser.remove_plugin_class(qparser.SingleQuotePlugin)  # 'word' quotes collide with apostrophes
     parser.add_plugin(qparser.FuzzyTermPlugin())  # term~ : opt-in fuzzy matching, per word
     parsed = parser.parse(text)
-    return parsed.accept(_normalize_facet_terms)
+    return _finish(parsed)

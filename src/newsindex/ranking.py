@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from whoosh import scoring
 
-__all__ = ["TITLE_BOOST", "SUMMARY_BOOST", "BODY_BOOST", "BM25_K1", "BM25_B", "scorer", "ANY_COORDINATION"]
+__all__ = ["TITLE_BOOST", "SUMMARY_BOOST", "BODY_BOOST", "BM25_K1", "BM25_B", "scorer"]
 
 #: Headlines carry the topic, so a title match counts more — but modestly: on standard test
 #: collections field boosts above ~1.5 hurt (one title word starts to outweigh a body that is
@@ -23,10 +23,11 @@ BODY_BOOST = 1.0
 BM25_K1 = 1.2
 BM25_B = 0.75
 
-#: With match="any", a document matching more of the query's words gets this much more per
-#: extra word (Whoosh's OrGroup coordination factor): long natural-language queries rank
-#: documents that cover the whole question above those that repeat one word.
-ANY_COORDINATION = 0.9
+#: match="any" has no coordination factor on purpose. Whoosh's (CoordMatcher) counts matching
+#: *field terms* — "oil" in title and body counts twice — not query words, and its scores
+#: disagreed between Whoosh's own collector and direct scoring on multi-segment indexes. BM25F
+#: already ranks a release that matches more of the words higher (each word adds its score,
+#: weighted by how rare it is), which is what a long natural-language query needs.
 
 
 def scorer() -> scoring.WeightingModel:
