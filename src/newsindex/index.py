@@ -260,16 +260,7 @@ class _Snapshot:
         goes through Whoosh. Ranking is still Whoosh's: this only decides *which* documents.
         """
         if isinstance(query, wq.Term):
-            key = (query.fieldname, query.text)
-            docs = self.term_cache.get(key)
-            if docs is None:
-                docs = frozenset(self.searcher.docs_for_query(query))
-                self.term_cache_size += len(docs)
-                if self.term_cache_size > self.TERM_CACHE_DOCS:
-                    self.term_cache.clear()
-                    self.term_cache_size = len(docs)
-                self.term_cache[key] = docs
-            return docs
+            return self._cached((query.fieldname, query.text), query)
         kind = type(query)
         if kind is wq.And:
             parts = sorted((self.docset(q) for q in query.subqueries), key=len)
@@ -293,7 +284,20 @@ class _Snapshot:
             return self.live_set
         if isinstance(query, wq.NullQuery.__class__):
             return frozenset()
-        return frozenset(self.searcher.docs_for_query(query))
+        # Phrases, prefixes, ranges: Whoosh finds them (a phrase reads positions, the costly
+        # part); cached by the query's repr, which spells out its field, words and options.
+        return self._cached(("q", repr(query)), query)
+
+    def _cached(self, key: tuple[str, Any], query: wq.Query) -> frozenset[int]:
+        docs = self.term_cache.get(key)
+        if docs is None:
+            docs = frozenset(self.searcher.docs_for_query(query))
+            self.term_cache_size += len(docs)
+            if self.term_cache_size > self.TERM_CACHE_DOCS:
+                self.term_cache.clear()
+                self.term_cache_size = len(docs)
+            self.term_cache[key] = docs
+        return docs
 
     def close(self) -> None:
         self.searcher.close()
@@ -837,7 +841,9 @@ class NewsIndex:
             scored = [(hit.score, hit.docnum) for hit in results]
             if len(scored) < fetch or needed == 0 or scored[-1][0] < scored[needed - 1][0]:
                 break
-            fetch *= 2
+            # A tie straddles the cut. Each retry is a whole search, so the first one asks for
+            # room for a few dozen tied documents (duplicated releases tie exactly).
+            fetch = fetch + 64 if fetch <= needed + 1 else fetch * 2
         scored.sort(key=lambda sd: ids[sd[1]])
         scored.sort(key=lambda sd: dates[sd[1]], reverse=True)
         scored.sort(key=lambda sd: sd[0], reverse=True)
