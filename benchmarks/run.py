@@ -336,13 +336,14 @@ def scale(data: Path, sizes: Sequence[int], work: Path, lines: list[str], result
         figures = build("newsindex", data, size, copies, work / f"scale{size}")
         idx = Ours(work / f"scale{size}")
         idx.idx.search("oil", limit=1)
-        lat = {m: [] for m in MODES}
-        for _ in range(2):
+        lat: dict[str, list[float]] = {m: [] for m in MODES}
+        for round_no in range(3):  # round 0 warms caches and is not counted, as in compare()
             for i, query in enumerate(QUERIES):
                 for mode in MODES:
                     start = time.perf_counter()
                     idx.run(mode, query, COUNTRIES[i % len(COUNTRIES)][0], DATE_RANGES[i % len(DATE_RANGES)])
-                    lat[mode].append((time.perf_counter() - start) * 1000)
+                    if round_no:
+                        lat[mode].append((time.perf_counter() - start) * 1000)
         idx.close()
         rows.append((size, figures, {m: pct(v, .95) for m, v in lat.items()}))
         say(f"  {size:>8,} releases: index {figures['seconds']:7.1f} s ({figures['per_s']:,.0f}/s), peak memory {figures['peak_rss_mb']:.0f} MB (corpus included), "

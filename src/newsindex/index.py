@@ -350,6 +350,7 @@ class NewsIndex:
         self._lock = threading.RLock()
         self._snapshot: _Snapshot | None = None
         self._closed = False
+        self._watches: Watches | None = None
 
     # ----------------------------------------------------------------------- lifecycle
 
@@ -826,7 +827,7 @@ class NewsIndex:
         Filtered down to a few documents (``matched``, known exactly): those are scored
         directly, skipping to each. Otherwise Whoosh's top-k collector, which skips posting
         blocks that can't reach the top (with or without a filter); it breaks score ties by docnum
-        (insertion order), so we fetch one more hit than needed and, while the first left out
+        (insertion order), so we fetch 16 more hits than needed and, while the first left out
         ties with the last kept, fetch more, so the cut never splits a tie. Either way the order
         is (score desc, date desc, id).
         """
@@ -835,15 +836,15 @@ class NewsIndex:
             all_scores = _score_docs(snap.searcher, parsed, matched)
             top = heapq.nsmallest(max(needed, 1), all_scores, key=lambda n: (-all_scores[n], _Desc(dates[n]), ids[n]))
             return top, {n: all_scores[n] for n in top}
-        fetch = max(needed, 1) + 1
+        # Room for a few tied documents past the cut from the start: a retry is a whole search,
+        # and exact duplicates (a release republished, a wire story resent) tie exactly.
+        fetch = max(needed, 1) + 16
         while True:
             results = snap.searcher.search(parsed, limit=fetch, filter=allowed, scored=True)
             scored = [(hit.score, hit.docnum) for hit in results]
             if len(scored) < fetch or needed == 0 or scored[-1][0] < scored[needed - 1][0]:
                 break
-            # A tie straddles the cut. Each retry is a whole search, so the first one asks for
-            # room for a few dozen tied documents (duplicated releases tie exactly).
-            fetch = fetch + 64 if fetch <= needed + 1 else fetch * 2
+            fetch *= 2
         scored.sort(key=lambda sd: ids[sd[1]])
         scored.sort(key=lambda sd: dates[sd[1]], reverse=True)
         scored.sort(key=lambda sd: sd[0], reverse=True)
@@ -963,10 +964,9 @@ class NewsIndex:
     @property
     def watches(self) -> Watches:
         """The saved searches of this index: ``index.watches.add("hk", "hong kong", country="HK")``, ``.run("hk")``."""
-        watches = self.__dict__.get("_watches")
-        if watches is None:
-            watches = self.__dict__["_watches"] = Watches(self, self._path / WATCH_FILE if self._path else None)
-        return watches
+        if self._watches is None:
+            self._watches = Watches(self, self._path / WATCH_FILE if self._path else None)
+        return self._watches
 
     def _select(self, snap: _Snapshot, query: str, *, match: Match, fuzzy: bool, filters: Mapping[str, Any]) -> frozenset[int]:
         """The docnums matching ``query`` and search()-style ``filters`` (no ranking)."""
