@@ -182,3 +182,38 @@ def test_any_text_parses_or_raises_our_error_in_strict_mode(text, fmt):
         load(text, fmt, strict=True)
     except NewsIndexError:
         pass
+
+
+OTHER_NEWSROOMS = {
+    "ministry: type above the title, day-first dates": (
+        "Ministry of Foreign Affairs\nPress releases\n\nStatement\nMinister condemns attack on aid convoy in Sudan\n"
+        "The Minister today condemned the attack on a humanitarian convoy near El Fasher…\n12 March 2024\n\n"
+        "News\nNew visa rules for seasonal workers\nFrom 1 April, seasonal workers can apply online…\n5 March 2024\n\nLoad more\n",
+        [("Minister condemns attack on aid convoy in Sudan", "statement", "2024-03-12"), ("New visa rules for seasonal workers", "update", "2024-03-05")],
+    ),
+    "company: 'Mar 14, 2024 | Press Release' first": (
+        "Newsroom\n\nMar 14, 2024 | Press Release\nAcme Corp reports record fourth-quarter earnings\n"
+        "Revenue rose 12% to $4.2 billion.\n\nFeb 2, 2024 | Media Advisory\nAcme to host investor day in New York\n"
+        "Executives will present the company's strategy.\n",
+        [("Acme Corp reports record fourth-quarter earnings", "press-release", "2024-03-14"), ("Acme to host investor day in New York", "media-advisory", "2024-02-02")],
+    ),
+    "ISO date on its own line, then the type": (
+        "Latest news\n\n2024-03-12\nReport\nBrazil: Indigenous land defenders under attack\nA new report documents 30 killings.\n\n"
+        "2024-02-28\nPress release\nKenya: police must end excessive force at protests\nPolice fired tear gas, witnesses said.\n",
+        [("Brazil: Indigenous land defenders under attack", "report", "2024-03-12"), ("Kenya: police must end excessive force at protests", "press-release", "2024-02-28")],
+    ),
+    "no type lines, a page heading": (
+        "Our news\n\nMinister opens new hospital in Kumasi\nThe minister opened a 300-bed hospital on Monday.\n4 March 2024\n\n"
+        "Budget statement delivered\nThe finance minister delivered the 2024 budget statement.\n1 March 2024\n",
+        [("Minister opens new hospital in Kumasi", "", "2024-03-04"), ("Budget statement delivered", "", "2024-03-01")],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(OTHER_NEWSROOMS))
+def test_other_newsroom_layouts(name):
+    page, expected = OTHER_NEWSROOMS[name]
+    releases, errors = load(page, "newsroom")
+    assert errors == []
+    assert [(r.title, r.type, r.date.isoformat()) for r in releases] == expected
+    assert all(r.summary for r in releases)

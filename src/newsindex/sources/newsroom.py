@@ -15,8 +15,8 @@ layouts are read:
   the entry, then title and summary; a caption at the end of an entry belongs to the next one.
 
 The layout is decided once per page, at its first date line: a line carrying date *and* type
-("December 3, 2021 • Press Release"), or a date with nothing but page chrome before it, means
-date first; otherwise date last. Dates are the one thing every entry has, so they are the
+("December 3, 2021 • Press Release"), or a date with nothing but page chrome or short headings
+("Latest news") before it, means date first; otherwise date last. Dates are the one thing every entry has, so they are the
 anchors; inside an entry the type line (a label from :data:`newsindex.records.RELEASE_TYPES`,
 any case, "Sheet of paper Report" being an icon's alt text glued to "Report") anchors the title.
 
@@ -285,6 +285,9 @@ def _split(entry: _Entry, path: str) -> tuple[str, str, str, str, int] | None:
             # No type line and no caption: a headline and its summary are the last two paragraphs.
             cut = len(body) - 2 if len(body[-2].text) <= _MAX_TITLE else len(body) - 1
             skipped, body = body[:cut], body[cut:]
+        elif entry.first and len(body) == 2 and _is_heading(body[0]) and len(body[1].lines) >= 2:
+            # A page heading ("Our news"), then the headline with its summary on the next lines.
+            skipped, body = body[:1], body[1:]
         else:
             skipped = []
         for p in skipped:
@@ -339,6 +342,12 @@ def _looks_like_entry(paras: Iterable[_Para]) -> bool:
     return any(p.type is not None or _is_caption(p.text) or any(len(t) >= _SUMMARY_LENGTH for t in p.lines) for p in paras)
 
 
+def _is_heading(para: _Para) -> bool:
+    """A page heading ("Latest news", "Press releases"): one short line that is not a sentence."""
+    text = para.text.strip()
+    return len(para.lines) == 1 and len(text.split()) <= 5 and not text.endswith((".", "…", ":", "?", "!")) and '"' not in text
+
+
 def _incomplete(paras: list[_Para], path: str) -> SourceError:
     entry = _Entry(paras=paras)
     body = [p for p in paras if p.type is None and not _is_caption(p.text)] or paras
@@ -381,7 +390,10 @@ def parse(source: Source) -> Iterator[Item]:
         seen_date = True
         if layout is None:
             content = [p for p in pending if p.type is None and not _is_caption(p.text)]
-            layout = "first" if para.date.type or not content or skipping else "last"
+            # Before the first date of a date-last page comes a whole entry (a title and its
+            # summary, usually a type line); before that of a date-first page, only headings.
+            only_headings = all(_is_heading(p) for p in content) and not any(p.type for p in pending)
+            layout = "first" if para.date.type or only_headings or skipping else "last"
             log.debug("%s: date-%s layout (decided at line %d)", path, layout, para.line)
             if layout == "first":
                 # Before the first date there is only page text, and maybe the first photo caption.
