@@ -47,3 +47,17 @@ def test_a_missing_day_never_becomes_todays_day():
 def test_dates_and_datetimes_pass_through():
     assert parse_date(dt.date(2020, 1, 1)) == dt.date(2020, 1, 1)
     assert parse_date(dt.datetime(2020, 1, 1, 5)) == dt.date(2020, 1, 1)
+
+
+def test_dotted_dates_are_day_first_and_impossible_ones_are_refused():
+    import datetime as dt
+
+    import pytest
+
+    from newsindex.dates import parse_date
+
+    assert parse_date("12.03.2024") == dt.date(2024, 3, 12)
+    with pytest.raises(ValueError, match="impossible date '31.02.2024'"):
+        parse_date("31.02.2024")
+    with pytest.raises(ValueError, match="ambiguous"):
+        parse_date("03/04/2021")

@@ -217,3 +217,16 @@ def test_other_newsroom_layouts(name):
     assert errors == []
     assert [(r.title, r.type, r.date.isoformat()) for r in releases] == expected
     assert all(r.summary for r in releases)
+
+
+@pytest.mark.parametrize("date_line", ["Published: 12 March 2024", "12.03.2024", "Tuesday, 12 March 2024", "March 12, 2024 10:00 AM ET", "Posted on Mar 12, 2024"])
+def test_date_line_spellings(date_line):
+    page = f"Press Release\nMinister condemns attack on aid convoy\nThe Minister condemned the attack on a humanitarian convoy.\n{date_line}\n"
+    releases, errors = load(page, "newsroom")
+    assert errors == [] and [(r.title, r.date) for r in releases] == [("Minister condemns attack on aid convoy", dt.date(2024, 3, 12))]
+
+
+def test_a_month_without_a_day_is_not_a_date_line_so_the_entry_is_reported():
+    page = "Press Release\nMinister condemns attack on aid convoy\nThe Minister condemned the attack on a convoy.\nMarch 2024\n"
+    releases, errors = load(page, "newsroom", name="m.txt")
+    assert releases == [] and len(errors) == 1 and "no date line" in errors[0].reason

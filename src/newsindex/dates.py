@@ -27,6 +27,7 @@ DATE_FORMATS: tuple[str, ...] = (
     "%Y-%m-%dT%H:%M:%S",
     "%Y-%m-%d %H:%M:%S",
     "%Y/%m/%d",
+    "%d.%m.%Y",  # 02.12.2021: dotted numeric dates are day-first by convention (DE, FR, NL, RU, …)
 )
 
 _DEFAULT_A = _dt.datetime(2000, 1, 1)
@@ -65,6 +66,8 @@ def parse_date(text: str | _dt.date) -> _dt.date:
             return _dt.datetime.strptime(candidate, fmt).date()
         except ValueError:
             continue
+    if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", cleaned):
+        raise ValueError(f"impossible date {text!r} (read day.month.year)")
     if re.fullmatch(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}", cleaned):
         raise ValueError(f"ambiguous numeric date {text!r}: write it as YYYY-MM-DD")
     return _parse_with_dateutil(text, cleaned)

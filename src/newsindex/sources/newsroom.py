@@ -55,7 +55,7 @@ _MONTH = (
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_DATE = rf"(?:{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}})"
+_DATE = rf"(?:{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}\.\d{{1,2}}\.\d{{4}})"
 _WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?\s+)"
 _PREFIX = r"(?:(?:published|posted|released|updated|date)(?:\s+on)?\s*:?\s*)"
 _TIME = r"(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?)"
@@ -207,7 +207,8 @@ def _paragraphs(source: Source, path: str) -> Iterator[_Para | _Oversize]:
             yield _Oversize(line.number, line.size)
             continue
         text = line.text.strip()
-        if not text or _CHROME.match(_clean(text)):
+        # (pagination like "1 2 3 … 9" is chrome; "12.03.2024", also digits and dots, is a date)
+        if not text or (_CHROME.match(_clean(text)) and _date_of(text) is None):
             if text:
                 log.debug("%s:%d: skipped page chrome %r", path, line.number, text[:60])
             if current:
