@@ -113,3 +113,9 @@ def test_analyze_prints_the_terms(runner):
 def test_every_command_has_help_with_an_example(runner, command):
     result = runner.invoke(main, [command, "--help"])
     assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_the_order_line_says_browsing_is_newest_first(runner, index_dir):
+    browse = runner.invoke(main, ["search", str(index_dir), "", "--country", "CN", "--limit", "1"])
+    ranked = runner.invoke(main, ["search", str(index_dir), "vigil", "--limit", "1"])
+    assert "(newest first)" in browse.output and "(by relevance)" in ranked.output

@@ -135,7 +135,7 @@ def _render_results(results: SearchResults, *, show_facets: bool = True) -> None
         first = (results.page - 1) * results.limit + 1
         last = first + len(results.hits) - 1
         shown = f"{first}-{last} of {results.total}" if results.hits else f"{results.total} in all"
-        click.echo(f"{shown} releases" + (f" for {results.query!r}" if results.query else "") + f" (sorted by {results.sort})")
+        click.echo(f"{shown} releases" + (f" for {results.query!r}" if results.query else "") + f" ({'newest first' if results.sort == 'newest' or (not results.query.strip() and results.sort == 'relevance') else 'oldest first' if results.sort == 'oldest' else 'by relevance'})")
         click.echo()
         for hit in results:
             _render_hit(hit)
