@@ -119,3 +119,11 @@ def test_the_order_line_says_browsing_is_newest_first(runner, index_dir):
     browse = runner.invoke(main, ["search", str(index_dir), "", "--country", "CN", "--limit", "1"])
     ranked = runner.invoke(main, ["search", str(index_dir), "vigil", "--limit", "1"])
     assert "(newest first)" in browse.output and "(by relevance)" in ranked.output
+
+
+def test_a_long_question_that_finds_nothing_suggests_match_any(runner, index_dir):
+    question = "what did we say about the candlelight vigil in hong kong"
+    strict = runner.invoke(main, ["search", str(index_dir), question])
+    assert strict.exit_code == 0 and "try --match any" in strict.output
+    loose = runner.invoke(main, ["search", str(index_dir), question, "--match", "any"])
+    assert "Tiananmen Vigil" in loose.output.split("\n\n")[1] and "try --match any" not in loose.output

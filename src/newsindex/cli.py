@@ -41,6 +41,8 @@ from newsindex.timeline import plot as plot_timeline
 F = TypeVar("F", bound=Callable[..., Any])
 
 FACET_CHOICES = ("country", "issue", "type", "source", "year", "month", "week", "speaker")
+#: A query of this many words or more that finds (almost) nothing gets the --match any hint.
+LONG_QUERY_WORDS = 5
 #: Above this many releases read, `index` shows a running count on a terminal.
 PROGRESS_EVERY = 500
 
@@ -306,6 +308,9 @@ def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[s
         click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
     else:
         _render_results(results)
+        if match == "all" and results.total < 3 and len(query.split()) >= LONG_QUERY_WORDS:
+            # A question typed in full rarely has every word in one release (README: Ranking).
+            click.echo("Every word must match by default; for a question like this, try --match any.")
 
 
 @main.command()
