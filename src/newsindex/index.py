@@ -174,6 +174,20 @@ def _close_leaked_files(directory: Path) -> None:
             obj.close()
 
 
+def _column(reader: Any, size: int) -> list[str]:
+    """Every value of a column, in docnum order ("" where there is none).
+
+    Iterating a column reader is about a third faster than indexing it per document, which
+    matters for the first search after a commit on a large archive.
+    """
+    if reader is None or not size:
+        return [""] * size
+    values = list(reader)
+    if len(values) != size:  # not expected; fall back to asking per document
+        values = [reader[n] for n in range(size)]
+    return [v if isinstance(v, str) else (v.decode("utf-8") if isinstance(v, bytes) else "") for v in values]
+
+
 class _FacetTables:
     """Per-field facet tables of a reader, built on first use of each field."""
 
@@ -228,8 +242,8 @@ class _Snapshot:
         self.live: list[int] = [n for n in range(size) if not reader.is_deleted(n)] if reader.has_deletions() else list(range(size))
         ids = reader.column_reader("id") if reader.has_column("id") else None
         dates = reader.column_reader("date") if reader.has_column("date") else None
-        self.ids: list[str] = [ids[n] if ids is not None else "" for n in range(size)] if size else []
-        self.dates: list[str] = [dates[n] if dates is not None else "" for n in range(size)] if size else []
+        self.ids: list[str] = _column(ids, size)
+        self.dates: list[str] = _column(dates, size)
         self.docnum_by_id: dict[str, int] = {self.ids[n]: n for n in self.live}
         self.has_deletions: bool = reader.has_deletions()
         self.live_set: frozenset[int] = frozenset(self.live)
