@@ -82,3 +82,77 @@ def test_filtered_ranking_scores_like_whoosh(index, text):
         assert got[snap.ids[docnum]] == pytest.approx(score)
     ordered = [h.score for h in results.hits]
     assert ordered == sorted(ordered, reverse=True)
+
+
+# ---------------------------------------------------------------- scores from cached postings
+
+
+def _whoosh_scores(snap, parsed):
+    live = frozenset(snap.live)
+    return {hit.docnum: hit.score for hit in snap.searcher.search(parsed, limit=None) if hit.docnum in live}
+
+
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("match", ["all", "any"])
+def test_term_scores_equal_whoosh_scores(index, text, match):
+    """Word queries are scored from per-term tables (ranking.TermScores): same scores as Whoosh."""
+    snap = index._current()
+    parsed = parse_query(text, snap.searcher.schema, match=match)
+    supported = snap.term_scores.supports(parsed)
+    # words joined by hyphens ("covid-19") are phrases, as are quotes: Whoosh scores those
+    plain_words = not any(ch in text for ch in '"*~[-')
+    if plain_words:
+        assert supported, f"{text!r} should take the fast path"
+    if not supported:
+        return
+    expected = _whoosh_scores(snap, parsed)
+    got = snap.term_scores.scores(parsed, index._matching(snap, parsed, None))
+    assert set(got) == set(expected)
+    for docnum, score in expected.items():
+        assert got[docnum] == pytest.approx(score, rel=1e-9)
+
+
+@pytest.mark.parametrize("text", ["oil", "oil price", "gold OR yen", "strike -trade", "title:gold^3 OR bank"])
+def test_fast_ranking_orders_like_the_documented_rule(index, text):
+    """Every page is the slice of (score desc, date desc, id) over Whoosh's own scores."""
+    snap = index._current()
+    parsed = parse_query(text, snap.searcher.schema, match="any")
+    assert snap.term_scores.supports(parsed)
+    scores = _whoosh_scores(snap, parsed)
+    rule = sorted(scores, key=lambda n: snap.ids[n])
+    rule.sort(key=lambda n: snap.dates[n], reverse=True)
+    rule.sort(key=lambda n: round(scores[n], 9), reverse=True)
+    expected_ids = [snap.ids[n] for n in rule]
+    got: list[str] = []
+    page = 1
+    while True:
+        results = index.search(text, match="any", limit=7, page=page, highlight=False)
+        if not results.hits:
+            break
+        got.extend(h.id for h in results.hits)
+        page += 1
+    assert got == expected_ids
+
+
+def test_field_lengths_and_postings_read_whole_blocks_like_whoosh(index):
+    from newsindex.ranking import field_lengths, read_postings
+
+    snap = index._current()
+    searcher = snap.searcher
+    for field in ("title", "summary", "body"):
+        lengths = field_lengths(searcher, field)
+        assert len(lengths) == searcher.doc_count_all()
+        assert lengths == [searcher.doc_field_length(n, field, 0) or 0 for n in range(searcher.doc_count_all())]
+        assert any(lengths)
+    for field, word in (("body", "oil"), ("summary", "strike"), ("title", "report")):
+        text = word.encode()
+        ids, weights = read_postings(searcher, field, text)
+        matcher = searcher.postings(field, text)
+        expected = []
+        while matcher.is_active():
+            expected.append((matcher.id(), matcher.weight()))
+            matcher.next()
+        live = frozenset(snap.live)
+        # Whoosh's own matcher skips deleted documents; the raw postings keep them
+        assert [(n, w) for n, w in zip(ids, weights) if n in live] == expected
+        assert len(ids) > len(expected) > 0

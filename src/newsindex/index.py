@@ -47,7 +47,7 @@ from .errors import (
 from .pipeline import extract_facets, with_facets
 from .tagging import Taxonomy, default_taxonomy, load_taxonomy
 from .query import Match, parse_query
-from .ranking import scorer
+from .ranking import TermScores, read_postings, scorer
 from .records import Release
 from .results import AddReport, FacetCount, Hit, Rejection, SearchResults
 from .schema import FACET_FIELDS, SCHEMA_VERSION, TEXT_FIELDS, TIME_FACETS, Facets, build_schema, from_stored, to_document
@@ -167,6 +167,24 @@ def _score_docs(searcher: Any, query: wq.Query, docs: Iterable[int]) -> dict[int
     return scores
 
 
+def _top(scores: Mapping[int, float], needed: int, ids: Sequence[str], dates: Sequence[str]) -> tuple[list[int], dict[int, float]]:
+    """The ``needed`` best-scored docnums in the documented order (score, newest, id).
+
+    Everything scoring at least the ``needed``-th best score is sorted, so a tie at the cut
+    is ordered like any other tie.
+    """
+    if len(scores) > needed:
+        cut = heapq.nlargest(needed, scores.values())[-1]
+        docs = [n for n, s in scores.items() if s >= cut]
+    else:
+        docs = list(scores)
+    docs.sort(key=lambda n: ids[n])
+    docs.sort(key=lambda n: dates[n], reverse=True)
+    docs.sort(key=lambda n: scores[n], reverse=True)
+    top = docs[:needed]
+    return top, {n: scores[n] for n in top}
+
+
 def _close_leaked_files(directory: Path) -> None:
     prefix = str(directory)
     for obj in gc.get_objects():
@@ -248,6 +266,7 @@ class _Snapshot:
         self.has_deletions: bool = reader.has_deletions()
         self.live_set: frozenset[int] = frozenset(self.live)
         self.term_cache: dict[tuple[str, Any], frozenset[int]] = {}
+        self.term_scores = TermScores(searcher)
         self.term_cache_size = 0
         # value -> docnums and docnum -> values per facet field, read from the postings the
         # first time a filter, a count or a listing needs that field (8 fields on 100k
@@ -305,7 +324,17 @@ class _Snapshot:
     def _cached(self, key: tuple[str, Any], query: wq.Query) -> frozenset[int]:
         docs = self.term_cache.get(key)
         if docs is None:
-            docs = frozenset(self.searcher.docs_for_query(query))
+            if type(query) is wq.Term and query.fieldname in self.searcher.schema:
+                try:
+                    text = self.searcher.schema[query.fieldname].to_bytes(query.text)
+                except ValueError:
+                    docs = frozenset()
+                else:
+                    docs = frozenset(read_postings(self.searcher, query.fieldname, text)[0])
+                    if self.has_deletions:
+                        docs = docs & self.live_set
+            else:
+                docs = frozenset(self.searcher.docs_for_query(query))
             self.term_cache_size += len(docs)
             if self.term_cache_size > self.TERM_CACHE_DOCS:
                 self.term_cache.clear()
@@ -846,6 +875,10 @@ class NewsIndex:
         is (score desc, date desc, id).
         """
         ids, dates = snap.ids, snap.dates
+        if needed == 0:
+            return [], {}
+        if snap.term_scores.supports(parsed):
+            return _top(snap.term_scores.scores(parsed, matched), needed, ids, dates)
         if allowed is not None and len(matched) <= SCORE_DIRECTLY_BELOW:
             all_scores = _score_docs(snap.searcher, parsed, matched)
             top = heapq.nsmallest(max(needed, 1), all_scores, key=lambda n: (-all_scores[n], _Desc(dates[n]), ids[n]))
@@ -866,6 +899,8 @@ class NewsIndex:
 
     @staticmethod
     def _scores(snap: _Snapshot, parsed: wq.Query, docs: Sequence[int]) -> dict[int, float]:
+        if snap.term_scores.supports(parsed):
+            return snap.term_scores.scores(parsed, docs)
         return _score_docs(snap.searcher, parsed, docs)
 
     def _count(self, snap: _Snapshot, name: str, docs: frozenset[int]) -> tuple[FacetCount, ...]:

@@ -6,9 +6,13 @@ gives the same list: higher score first, then newer date first (undated last), t
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
+from typing import Any
+
+from whoosh import query as wq
 from whoosh import scoring
 
-__all__ = ["TITLE_BOOST", "SUMMARY_BOOST", "BODY_BOOST", "BM25_K1", "BM25_B", "scorer"]
+__all__ = ["TITLE_BOOST", "SUMMARY_BOOST", "BODY_BOOST", "BM25_K1", "BM25_B", "scorer", "TermScores", "read_postings", "field_lengths"]
 
 #: Headlines carry the topic, so a title match counts more — but modestly: on standard test
 #: collections field boosts above ~1.5 hurt (one title word starts to outweigh a body that is
@@ -35,3 +39,199 @@ BM25_B = 0.75
 def scorer() -> scoring.WeightingModel:
     """The weighting model every search uses."""
     return scoring.BM25F(B=BM25_B, K1=BM25_K1)
+
+
+# ------------------------------------------------------------------------ scoring from postings
+#
+# Whoosh scores through a tree of matcher objects: about ten Python calls per posting, and its
+# top-k collector has to walk every candidate block. For the queries users type most (words,
+# AND/OR/NOT) the BM25F score of a document is simply the sum, over the query's terms that
+# the document contains, of that term's score times the boosts above it. A term's score in a
+# document depends only on the snapshot (idf, field length), so it is computed once per
+# snapshot into a dict and a query becomes a few dict lookups per matching document.
+
+#: Nodes whose score is a sum of their terms' scores (Not contributes no score, only exclusion).
+_SUMMING = (wq.And, wq.Or, wq.AndMaybe, wq.AndNot, wq.Not, wq.Term)
+
+
+def _byte_lengths() -> list[int]:
+    from whoosh.util.numeric import byte_to_length
+
+    return [byte_to_length(b) for b in range(256)]
+
+
+def read_postings(searcher: Any, fieldname: str, text: bytes) -> tuple[list[int], list[float]]:
+    """Every (docnum, weight) posting of a term over the whole index, deleted documents included.
+
+    Reads whole posting blocks from Whoosh's W3 matcher when it can (an order of magnitude
+    faster than stepping a matcher posting by posting); any other matcher is stepped.
+    """
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+    from whoosh.matching import FilterMatcher
+
+    ids: list[int] = []
+    weights: list[float] = []
+    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+        reader = sub.reader()
+        if (fieldname, text) not in reader:
+            continue
+        matcher = reader.postings(fieldname, text)
+        while isinstance(matcher, FilterMatcher):  # a segment with deletions wraps its matchers
+            matcher = matcher.child
+        if type(matcher) is W3LeafMatcher:
+            while matcher.is_active():
+                matcher._read_ids()
+                matcher._read_weights()
+                ids.extend([offset + n for n in matcher._ids] if offset else matcher._ids)
+                weights.extend(matcher._weights)
+                matcher._next_block()
+        else:
+            while matcher.is_active():
+                ids.append(offset + matcher.id())
+                weights.append(matcher.weight())
+                matcher.next()
+    return ids, weights
+
+
+class TermScores:
+    """BM25F scores of word queries from per-term score tables, equal to Whoosh's own scores.
+
+    One instance per searcher snapshot (idf and field lengths are fixed for its life). A term's
+    table maps docnum to its (unboosted) BM25F score, exactly Whoosh's ``bm25()`` on the same
+    weight and quantised field length; tables are bounded by ``budget`` postings in all.
+    """
+
+    def __init__(self, searcher: Any, *, budget: int = 1_000_000) -> None:
+        self._searcher = searcher
+        self._budget = budget
+        self._size = 0
+        self._tables: dict[tuple[str, bytes], dict[int, float]] = {}
+        self._norms: dict[str, list[float]] = {}
+        self._weighting = scorer()
+
+    def supports(self, query: wq.Query, *, in_and: bool = True) -> bool:
+        """True when ``query``'s score is a boosted sum of term scores (words, AND, OR, NOT).
+
+        A NOT is supported where every result passes it (the whole query, or a part of an
+        AND): Whoosh adds its constant score of 1 to each of them.
+        """
+        if isinstance(query, wq.Term):
+            return type(query) is wq.Term
+        if isinstance(query, wq.Not):
+            return in_and and query.boost == 1.0 and self.supports(query.query, in_and=False)
+        if type(query) not in _SUMMING:
+            return query is wq.NullQuery
+        if isinstance(query, wq.Or) and (query.minmatch or query.scale):
+            return False
+        if isinstance(query, wq.AndNot):  # scored by its positive side only
+            return self.supports(query.a, in_and=False) and self.supports(query.b, in_and=False)
+        return all(self.supports(q, in_and=isinstance(query, wq.And)) for q in query.children())
+
+    def scores(self, query: wq.Query, docs: Collection[int]) -> dict[int, float]:
+        """The score of every document of ``docs`` (which must all match ``query``)."""
+        totals = dict.fromkeys(docs, 0.0)
+        if not totals:
+            return totals
+        constant = 0.0
+        for table, boost in self._terms(query, 1.0):
+            if table is None:
+                constant += boost
+            elif len(table) < len(totals):
+                for n, s in table.items():
+                    if n in totals:
+                        totals[n] += s * boost
+            else:
+                get = table.get
+                for n in totals:
+                    s = get(n)
+                    if s is not None:
+                        totals[n] += s * boost
+        if constant:
+            for n in totals:
+                totals[n] += constant
+        return totals
+
+    def _terms(self, query: wq.Query, boost: float) -> Iterator[tuple[dict[int, float] | None, float]]:
+        """(score table, boost) per scoring term; (None, boost) for a constant score (a NOT)."""
+        if isinstance(query, wq.Term):
+            table = self._table(query)
+            if table:
+                yield table, boost * query.boost
+            return
+        if isinstance(query, wq.Not):
+            yield None, boost
+            return
+        if query is wq.NullQuery:
+            return
+        boost *= query.boost
+        parts = [query.a] if isinstance(query, wq.AndNot) else query.children()
+        for part in parts:
+            yield from self._terms(part, boost)
+
+    def _table(self, term: wq.Term) -> dict[int, float]:
+        schema = self._searcher.schema
+        if term.fieldname not in schema:
+            return {}
+        field = schema[term.fieldname]
+        try:
+            text = field.to_bytes(term.text)
+        except ValueError:
+            return {}
+        key = (term.fieldname, text)
+        table = self._tables.get(key)
+        if table is not None:
+            return table
+        ids, weights = read_postings(self._searcher, term.fieldname, text)
+        if not field.scorable:  # Whoosh scores a keyword term by its posting weight
+            table = dict(zip(ids, weights))
+        else:
+            idf = self._searcher.idf(term.fieldname, text)
+            k1p1 = BM25_K1 + 1
+            norms = self._norm(term.fieldname)
+            # idf * ((tf * (K1 + 1)) / (tf + norm)): Whoosh's bm25(), term for term.
+            table = {n: idf * ((w * k1p1) / (w + norms[n])) for n, w in zip(ids, weights)}
+        self._size += len(table)
+        if self._size > self._budget:
+            self._tables.clear()
+            self._size = len(table)
+        self._tables[key] = table
+        return table
+
+    def _norm(self, fieldname: str) -> list[float]:
+        """Per docnum, BM25's length normalisation K1 * ((1 - B) + B * fl / avgfl) for a field."""
+        norms = self._norms.get(fieldname)
+        if norms is None:
+            searcher = self._searcher
+            avgfl = searcher.avg_field_length(fieldname) or 1
+            lengths = field_lengths(searcher, fieldname)
+            norms = [BM25_K1 * ((1 - BM25_B) + BM25_B * fl / avgfl) for fl in lengths]
+            self._norms[fieldname] = norms
+        return norms
+
+
+def field_lengths(searcher: Any, fieldname: str) -> list[int]:
+    """Whoosh's (quantised) length of ``fieldname`` in every document, by docnum.
+
+    Reads each segment's one-byte-per-document length column in one piece; a reader that
+    doesn't have one is asked per document.
+    """
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+    table = _byte_lengths()
+    lengths: list[int] = []
+    for sub, _offset in searcher.subsearchers or [(searcher, 0)]:
+        reader = sub.reader()
+        count = reader.doc_count_all()
+        column = None
+        perdoc = getattr(reader, "_perdoc", None)
+        if perdoc is not None and hasattr(perdoc, "_cached_reader"):
+            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        raw = getattr(column, "_dbfile", None)
+        if column is not None and raw is not None and getattr(column, "_fixedlen", None) == 1:
+            stored = min(column._count, count)
+            data = raw.get(column._basepos, stored) if stored else b""
+            lengths.extend(table[b] for b in data)
+            lengths.extend([0] * (count - stored))
+        else:
+            lengths.extend(reader.doc_field_length(n, fieldname, 0) or 0 for n in range(count))
+    return lengths
