@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
 
-from newsindex import NewsIndex, Release, SourceError
+from newsindex import NewsIndex, NewsIndexError, Release, SourceError
 from newsindex.pipeline import PARALLEL_ABOVE, extract_facets, with_facets
 
 TEXTS = [
@@ -72,3 +73,80 @@ def test_lenient_add_with_a_worker_indexes_everything_once(tmp_path):
         hit = idx.search("vigil", country="HK", limit=1).hits[0]
         assert "HK" in hit.countries
         assert idx.facets("", fields=("issue",))["issue"]
+
+
+# ------------------------------------------------------------- a second process that writes
+
+
+@pytest.fixture
+def sub_writers(monkeypatch):
+    """Every SubWriter started during the test (to see what it wrote, or to kill it)."""
+    from newsindex import pipeline
+
+    started: list[pipeline.SubWriter] = []
+    original = pipeline.SubWriter.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        started.append(self)
+
+    monkeypatch.setattr(pipeline.SubWriter, "__init__", init)
+    return started
+
+
+def _contents(idx: NewsIndex) -> dict[str, tuple]:
+    out = {}
+    for release in idx.releases():
+        facets = idx.get_facets(release.id)
+        out[release.id] = (release.title, release.body, release.date, facets)
+    return out
+
+
+def test_an_index_written_by_two_processes_equals_one_written_by_one(tmp_path, sub_writers):
+    releases = _releases(PARALLEL_ABOVE * 2 + 137)
+    with NewsIndex.create(tmp_path / "one") as one, NewsIndex.create(tmp_path / "two") as two:
+        one.add(releases, strict=False, batch_size=900, workers=0)
+        report = two.add(releases, strict=False, batch_size=900, workers=1)
+        assert len(sub_writers) == 1 and 0 < sub_writers[0].written < len(releases)
+        assert report.added == len(releases) and report.commits == 3
+        assert _contents(one) == _contents(two)
+        for query, filters in (("vigil", {}), ("oil prices", {}), ("executions", {"country": "IR"}), ("", {"issue": "death-penalty"})):
+            a, b = one.search(query, limit=50, highlight=False, **filters), two.search(query, limit=50, highlight=False, **filters)
+            assert a.total == b.total > 0
+            assert [(h.id, round(h.score, 9)) for h in a.hits] == [(h.id, round(h.score, 9)) for h in b.hits]
+            assert one.facets(query, **filters) == two.facets(query, **filters)
+    leftovers = [p.name for p in (tmp_path / "two").iterdir() if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_updates_and_repeated_ids_are_kept_once_whichever_process_writes_them(tmp_path, sub_writers):
+    releases = _releases(PARALLEL_ABOVE + 500)
+    with NewsIndex.create(tmp_path / "ix") as idx:
+        idx.add(releases, strict=False, batch_size=700)
+        changed = [dataclasses.replace(r, title=r.title + " (updated)") for r in releases]
+        # every release again, and the first 300 a third time: the last version wins
+        report = idx.add(changed + [dataclasses.replace(r, title=r.title + " (final)") for r in releases[:300]], strict=False, batch_size=700)
+        assert all(s.written > 0 for s in sub_writers)
+        assert report.updated == len(releases) and report.added == 0 and len(report.duplicates) == 300
+        assert len(idx) == len(releases) and len(set(idx.ids())) == len(releases)
+        titles = {r.id: r.title for r in idx.releases()}
+        assert all(titles[r.id].endswith("(final)") for r in releases[:300])
+        assert all(titles[r.id].endswith("(updated)") for r in releases[300:])
+        assert idx.search("updated OR final", match="any", limit=0).total == len(releases)
+
+
+def test_a_dead_writer_process_is_an_error_and_loses_only_the_batch_it_was_in(tmp_path, sub_writers):
+    releases = _releases(PARALLEL_ABOVE * 3)
+    with NewsIndex.create(tmp_path / "ix") as idx:
+
+        def kill_after_first_batch(seen: int) -> None:
+            if seen >= 1500 and sub_writers and sub_writers[0]._proc.poll() is None:
+                sub_writers[0]._proc.kill()
+
+        with pytest.raises(NewsIndexError, match="worker process stopped"):
+            idx.add(releases, strict=False, batch_size=1000, progress=kill_after_first_batch)
+        assert len(idx) == 1000  # the first batch, whole; the rest is not half-written
+        assert idx.search("vigil", limit=0).total == 250
+        report = idx.add(releases, strict=False, batch_size=1000)  # the re-run completes the job
+        assert report.added == len(releases) - 1000 and len(idx) == len(releases)
+        assert len(set(idx.ids())) == len(releases)

@@ -44,7 +44,7 @@ from .errors import (
     IndexVersionError,
     SourceError,
 )
-from .pipeline import extract_facets, with_facets
+from .pipeline import CHUNK, PARALLEL_ABOVE, SubWriter, default_workers, extract_facets, peek, with_facets
 from .tagging import Taxonomy, default_taxonomy, load_taxonomy
 from .query import Match, parse_query
 from .ranking import TermScores, read_postings, scorer
@@ -183,6 +183,32 @@ def _top(scores: Mapping[int, float], needed: int, ids: Sequence[str], dates: Se
     docs.sort(key=lambda n: scores[n], reverse=True)
     top = docs[:needed]
     return top, {n: scores[n] for n in top}
+
+
+def _commit(writer: Any, sub: SubWriter | None) -> None:
+    """Commit ``writer`` with the segment ``sub`` wrote meanwhile, in one table of contents.
+
+    Whoosh's ``SegmentWriter.commit`` step by step (the steps its own multiprocessing writer
+    uses): both processes finish their segments at the same time, then one TOC lists both,
+    so a batch written by two processes becomes visible at once or not at all.
+    """
+    if sub is None:
+        writer.commit()
+        return
+    sub.finish()
+    writer._check_state()
+    try:
+        final = writer._merge_segments(None, None, None)
+        if writer._added:
+            final.append(writer._finalize_segment())
+        else:
+            writer._close_segment()
+        segment = sub.segment()
+        writer._commit_toc(final + ([segment] if segment is not None else []))
+    except BaseException:
+        writer._cleanup_on_error()
+        raise
+    writer._finish()
 
 
 def _close_leaked_files(directory: Path) -> None:
@@ -622,14 +648,44 @@ class NewsIndex:
         with self._lock:
             snap = self._current()
             existing = snap.docnum_by_id
+            sub: SubWriter | None = None
+            items: Iterable[Any] = releases
+            if self._path is not None and workers != 0:
+                # A large input on disk: a second process extracts and writes part of it.
+                items, large = peek(releases, PARALLEL_ABOVE)
+                if large and (workers if workers is not None else default_workers()) > 0:
+                    sub = SubWriter(self._path, self._taxonomy, indexname=_INDEX_NAME, limitmb=_WRITER_LIMIT_MB)
+                workers = 0
             writer = self._writer(timeout)
             added = updated = seen = commits = in_batch = 0
             rejected: list[Rejection] = []
             duplicates: list[str] = []
             written: set[str] = set()  # ids written in this call
             pending: set[str] = set()  # ids written since the last commit
+            outgoing: list[Release] = []  # for the SubWriter, or for this process if it is busy
+
+            def write_here(release: Release, facets: Facets | None, replace: bool) -> None:
+                document = to_document(release, facets or extract_facets(release, self._taxonomy))
+                if replace:
+                    writer.update_document(**document)
+                else:
+                    writer.add_document(**document)
+
+            def flush() -> None:
+                if outgoing and not (sub is not None and sub.take(outgoing)):
+                    for release in outgoing:
+                        write_here(release, None, False)
+                outgoing.clear()
+
+            def commit() -> Any:
+                flush()
+                _commit(writer, sub)
+                return self._writer(timeout)
+
             try:
-                for release, computed in with_facets(releases, workers=workers, taxonomy=self._taxonomy):
+                # With a SubWriter, facets are extracted by whichever process writes the release.
+                pairs = ((item, None) for item in items) if sub is not None else with_facets(items, workers=workers, taxonomy=self._taxonomy)
+                for release, computed in pairs:
                     seen += 1
                     if progress is not None and seen % 500 == 0:
                         progress(seen)
@@ -651,33 +707,45 @@ class NewsIndex:
                         duplicates.append(release.id)
                         if release.id in pending:
                             # Whoosh can't replace a document added in the same uncommitted writer.
-                            writer.commit()
+                            writer = commit()
                             commits += 1
                             pending.clear()
                             in_batch = 0
-                            writer = self._writer(timeout)
-                    document = to_document(release, computed or extract_facets(release, self._taxonomy))
-                    if release.id in existing or release.id in written:
-                        writer.update_document(**document)
+                    replace = release.id in existing or release.id in written
+                    if sub is None:
+                        write_here(release, computed, replace)
+                    else:
+                        if replace:  # the new version may be written by the other process
+                            writer.delete_by_term("id", release.id)
+                        outgoing.append(release)
+                        if len(outgoing) >= CHUNK:
+                            flush()
+                    if replace:
                         if release.id not in written:
                             updated += 1
                     else:
-                        writer.add_document(**document)
                         added += 1
                     written.add(release.id)
                     pending.add(release.id)
                     in_batch += 1
                     if not strict and in_batch >= batch_size:
-                        writer.commit()
+                        writer = commit()
                         commits += 1
                         pending.clear()
                         in_batch = 0
-                        writer = self._writer(timeout)
+                flush()
             except BaseException:
-                writer.cancel()
+                if not writer.is_closed:  # a failed commit has cleaned up already
+                    writer.cancel()
+                if sub is not None:
+                    sub.close()
                 self._invalidate()
                 raise
-            writer.commit()
+            try:
+                _commit(writer, sub)
+            finally:
+                if sub is not None:
+                    sub.close()
             commits += 1
             self._invalidate()
             if progress is not None:

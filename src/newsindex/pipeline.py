@@ -42,7 +42,7 @@ from .records import Release
 from .schema import Facets
 from .tagging import Taxonomy
 
-__all__ = ["extract_facets", "with_facets", "PARALLEL_ABOVE", "default_workers"]
+__all__ = ["extract_facets", "with_facets", "PARALLEL_ABOVE", "default_workers", "SubWriter", "peek"]
 
 #: Inputs up to this many items are processed in process (a worker would not pay for itself).
 PARALLEL_ABOVE = 1000
@@ -239,3 +239,176 @@ def _worker_main() -> None:
         stdout.write(len(data).to_bytes(8, "big") + data)
         stdout.flush()
 
+
+
+# ------------------------------------------------------------------ writing in a second process
+#
+# Facet extraction alone in a worker left the indexing process doing all of Whoosh's work
+# (analysis, postings, commit): about as much CPU as the whole plain-Whoosh baseline, so
+# indexing ran at ~1x the baseline whatever the worker did. A SubWriter is a worker that
+# takes whole chunks of releases, extracts their facets *and* writes them into a segment of
+# its own (a Whoosh SegmentWriter without the lock: the indexing process holds it). At each
+# commit it hands its finished segment to the indexing process, which adds it to the same
+# table of contents, so a batch is still committed as one unit.
+
+#: Chunks a SubWriter may have queued before the indexing process writes chunks itself.
+WRITE_AHEAD = 2
+
+
+def peek(items: Iterable[Any], count: int) -> tuple[Iterator[Any], bool]:
+    """``(the same items, more than count of them?)``, reading at most count + 1 ahead.
+
+    An error raised while reading ahead is raised again at its place in the returned iterator.
+    """
+    iterator = iter(items)
+    head: list[Any] = []
+    try:
+        head.extend(itertools.islice(iterator, count + 1))
+    except Exception as exc:
+        return _then_raise(head, exc), False
+    return itertools.chain(head, iterator), len(head) > count
+
+
+def _then_raise(head: list[Any], error: BaseException) -> Iterator[Any]:
+    yield from head
+    raise error
+
+
+class SubWriter:
+    """A second process that extracts facets for, and writes, the chunks it is given.
+
+    The indexing process offers chunks with :meth:`take` (refused while ``WRITE_AHEAD``
+    are queued, so the two processes share the work by speed), and before each commit asks
+    :meth:`finish` for the segment written since the last one. :meth:`close` (also on
+    errors) ends the process; a segment it never handed over is never in the index.
+    """
+
+    def __init__(self, path: Path, taxonomy: Taxonomy | None, *, indexname: str, limitmb: int) -> None:
+        package_root = str(Path(__file__).resolve().parent.parent)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p))
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", "from newsindex.pipeline import _writer_main; _writer_main()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+        )
+        self._replies: queue.Queue[Any] = queue.Queue()
+        self._feed: queue.Queue[bytes | None] = queue.Queue()
+        self._threads = [
+            threading.Thread(target=_read_results, args=(self._proc, self._replies), daemon=True),
+            threading.Thread(target=_feed, args=(self._proc, self._feed), daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+        self._queued = 0
+        self.written = 0  # releases written by the worker (all segments)
+        self._send(("setup", {"path": str(path), "indexname": indexname, "limitmb": limitmb, "taxonomy": taxonomy.to_mapping() if taxonomy is not None else None}))
+
+    def _send(self, message: Any) -> None:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        self._feed.put(len(data).to_bytes(8, "big") + data)
+
+    def _reply(self, block: bool) -> Any:
+        reply = self._replies.get(block=block)
+        if isinstance(reply, BaseException):
+            raise reply
+        kind, value = reply
+        if kind == "error":
+            raise value if isinstance(value, BaseException) else NewsIndexError(str(value))
+        if kind == "added":
+            self._queued -= 1
+            self.written += value
+        return reply
+
+    def take(self, chunk: list[Release]) -> bool:
+        """Queue ``chunk`` for the worker, unless it already has enough to do."""
+        while self._queued:
+            try:
+                self._reply(block=False)
+            except queue.Empty:
+                break
+        if self._queued >= WRITE_AHEAD:
+            return False
+        self._send(("add", chunk))
+        self._queued += 1
+        return True
+
+    def finish(self) -> None:
+        """Ask for the segment written since the last :meth:`segment` (it is finished meanwhile)."""
+        self._send(("commit", None))
+
+    def segment(self) -> Any:
+        """The segment :meth:`finish` asked for (None if nothing was written), once complete."""
+        while True:
+            kind, value = self._reply(block=True)
+            if kind == "segment":
+                return value
+
+    def close(self) -> None:
+        self._feed.put(None)  # EOF: the worker cancels what it has not handed over and exits
+        try:
+            self._proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        if self._proc.stdout:
+            self._proc.stdout.close()
+
+
+def _writer_main() -> None:
+    """A SubWriter's process: write the chunks it reads into its own segment, until EOF."""
+    from whoosh import index as windex
+    from whoosh.writing import SegmentWriter
+
+    from .schema import to_document
+    from .tagging import Taxonomy
+
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+
+    def reply(message: Any) -> None:
+        try:
+            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # an exception that can't be pickled still gets its message across
+            data = pickle.dumps(("error", f"{type(message[1]).__name__}: {message[1]}"), protocol=pickle.HIGHEST_PROTOCOL)
+        stdout.write(len(data).to_bytes(8, "big") + data)
+        stdout.flush()
+
+    message = _read_message(stdin)
+    if message is None:
+        return
+    setup = pickle.loads(message)[1]
+    taxonomy = Taxonomy.from_mapping(setup["taxonomy"]) if setup["taxonomy"] is not None else None
+    writer: Any = None
+    try:
+        while True:
+            message = _read_message(stdin)
+            if message is None:
+                return
+            kind, payload = pickle.loads(message)
+            try:
+                if kind == "add":
+                    if writer is None:
+                        ix = windex.open_dir(setup["path"], indexname=setup["indexname"])
+                        # Whoosh names a writer's scratch folder after the index ("MAIN.tmp")
+                        # and deletes it when the writer finishes: ours must not be the
+                        # indexing process's.
+                        storage, own = ix.storage, f"{setup['indexname']}.sub{os.getpid()}.tmp"
+                        storage.temp_storage = lambda name=None, _t=type(storage).temp_storage: _t(storage, own)
+                        writer = SegmentWriter(ix, _lk=False, limitmb=setup["limitmb"])
+                    for release in payload:
+                        writer.add_document(**to_document(release, extract_facets(release, taxonomy)))
+                    reply(("added", len(payload)))
+                elif kind == "commit":
+                    segment = None
+                    if writer is not None:
+                        if writer._added:
+                            segment = writer._finalize_segment()
+                            writer._finish()
+                        else:
+                            writer.cancel()
+                        writer = None
+                    reply(("segment", segment))
+            except Exception as exc:
+                reply(("error", exc))
+    finally:
+        if writer is not None:
+            writer.cancel()
