@@ -93,3 +93,18 @@ def test_prefix_queries_highlight_the_words_they_matched(index):
 def test_bad_syntax_is_still_a_query_error_with_fuzzy(index):
     with pytest.raises(QueryError):
         index.search('"tiananmin', fuzzy=True)
+
+
+@pytest.mark.parametrize("coups, expected", [(5, ("cop",)), (60, ())])
+def test_a_word_common_in_the_archive_is_not_corrected_even_when_a_filter_leaves_few_hits(coups, expected):
+    """"coup" in 60 releases is a word of the archive, however common "cop" is; in 5, it may be a typo."""
+    from newsindex.spelling import COMMON_WORD_RELEASES
+
+    assert 5 < COMMON_WORD_RELEASES <= 60
+    releases = [Release(title=f"Coup report {i}", summary="Soldiers staged a coup.", countries=("FJ" if i == 0 else "TH",)) for i in range(coups)]
+    releases += [Release(title=f"Cop report {i}", summary="A cop was hurt; another cop spoke.", countries=("FJ",)) for i in range(coups * 3)]
+    with NewsIndex.in_memory() as idx:
+        idx.add(releases)
+        results = idx.search("coup", country="FJ")
+        assert results.total == 1
+        assert results.suggestions == expected

@@ -1,9 +1,13 @@
-"""Facet extraction for the indexer, in a worker process when the input is large.
+"""Facet extraction and writing for the indexer, shared with a second process for large inputs.
 
 Reading a release's countries, issues and speakers from its text costs about as much CPU as
 Whoosh's own work on it (analysis, postings); both are pure Python, so one process uses one
-core. For a large input, :func:`with_facets` runs the extraction in a worker process while the
-caller writes the index, and yields ``(item, facets)`` in input order.
+core. For a large input on disk, ``NewsIndex.add`` starts a :class:`SubWriter`: a second
+process that extracts facets for, and writes, whole chunks of releases into a segment of its
+own, which joins the indexing process's segment in the same commit (see the SubWriter
+section below). For an in-memory index (which another process can't write to),
+:func:`with_facets` runs only the extraction in a worker process while the caller writes, and
+yields ``(item, facets)`` in input order.
 
 Decisions:
 
