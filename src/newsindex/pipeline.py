@@ -207,7 +207,7 @@ def _read_results(proc: subprocess.Popen[bytes], out: queue.Queue[Any]) -> None:
     while True:
         message = _read_message(proc.stdout)
         if message is None:
-            out.put(NewsIndexError(f"the facet worker process stopped (exit code {proc.wait()}); see the error above"))
+            out.put(NewsIndexError(f"the newsindex worker process stopped (exit code {proc.wait()}); see the error above"))
             return
         out.put(pickle.loads(message))
 
