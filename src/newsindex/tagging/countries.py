@@ -101,6 +101,13 @@ class Gazetteer:
         # The first word of every form: a word not in here starts no match (most words), so the
         # scan skips it after one set lookup instead of trying every n-gram length.
         self.first_words = {k.split(" ")[0] for k in self.exact} | {k.split(" ")[0] for k in self.caps}
+        # ... and the most words a form starting with it has: "New" → 3 ("New Zealand", "Papua New
+        # Guinea" starts elsewhere), "France" → 1; the scan tries no longer n-grams than that.
+        self.longest: dict[str, int] = {}
+        for key in (*self.exact, *self.caps):
+            first, size = key.split(" ")[0], key.count(" ") + 1
+            if size > self.longest.get(first, 0):
+                self.longest[first] = size
 
     def lookup(self, key: str, caps: bool) -> _Entry | None:
         entry = self.exact.get(key)
@@ -173,15 +180,16 @@ def _mentions(text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all
             words.append((m.start(), m.end(), word))
     found: list[tuple[str, str, float, str]] = []
     i, n = 0, len(words)
-    first_words = gaz.first_words
+    longest = gaz.longest
     while i < n:
         head = words[i][2]
         bare = head.rsplit("'", 1)[0] if head.endswith(("'s", "'")) else head.rstrip(".") if head.count(".") == 1 else head
-        if head not in first_words and bare not in first_words and head.upper() not in first_words and bare.upper() not in first_words:
+        most = max(longest.get(head, 0), longest.get(bare, 0), longest.get(head.upper(), 0), longest.get(bare.upper(), 0))
+        if not most:
             i += 1
             continue
         match = None
-        for size in range(min(MAX_NGRAM, n - i), 0, -1):
+        for size in range(min(MAX_NGRAM, most, n - i), 0, -1):
             parts = words[i : i + size]
             if size > 1 and any(not text[parts[k][1] : parts[k + 1][0]].isspace() for k in range(size - 1)):
                 continue
