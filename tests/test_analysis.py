@@ -73,3 +73,32 @@ def test_character_offsets_point_at_the_original_words():
 def test_the_shipped_english_stopwords_are_loaded_and_other_languages_get_none():
     assert {"the", "and", "us", "it"} <= stopwords("english")
     assert stopwords("german") == frozenset()
+
+
+TERMS_SAMPLES = [
+    "Women’s rights in the U.S. #MeToo COVID-19",
+    "THE UN SAID IT WOULD ACT. The WHO and IT staff of the U.N. met in São Paulo.",
+    "#BlackLivesMatter protesters' demands; #the #US it's tit-for-tat, Côte d'Ivoire's 2021 report",
+    "", "   ", "a an the", "NATO NATO nato", "e.g. i.e. U.S.-China talks",
+]
+
+
+@pytest.mark.parametrize("text", TERMS_SAMPLES)
+@pytest.mark.parametrize("mode", ["index", "query"])
+def test_terms_lists_exactly_what_the_token_stream_yields(text, mode):
+    tokenizer = news_analyzer()
+    assert tokenizer.terms(text, mode=mode) == [t.text for t in tokenizer(text, mode=mode)]
+
+
+def test_terms_agrees_with_the_token_stream_on_any_text():
+    from hypothesis import given, settings, strategies as st
+
+    tokenizer = news_analyzer()
+    alphabet = st.sampled_from(list("aAbBzZ .,'’-#éÉ19\n") + ["US", "U.S.", "the", "THE", "#MeToo", "it's"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(alphabet, max_size=30).map("".join), st.sampled_from(["index", "query"]))
+    def check(text, mode):
+        assert tokenizer.terms(text, mode=mode) == [t.text for t in tokenizer(text, mode=mode)]
+
+    check()
