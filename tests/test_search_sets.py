@@ -156,3 +156,36 @@ def test_field_lengths_and_postings_read_whole_blocks_like_whoosh(index):
         # Whoosh's own matcher skips deleted documents; the raw postings keep them
         assert [(n, w) for n, w in zip(ids, weights) if n in live] == expected
         assert len(ids) > len(expected) > 0
+
+
+def test_recency_boost_multiplies_whoosh_scores(index):
+    import datetime as _dt
+
+    from newsindex.recency import recency_factor
+
+    snap = index._current()
+    parsed = parse_query("oil OR gold", snap.searcher.schema)
+    whoosh = _whoosh_scores(snap, parsed)
+    newest = _dt.date.fromisoformat(snap.by_date[-1][0])
+    results = index.search("oil OR gold", boost_recent=30, limit=1000, highlight=False)
+    assert results.total == len(results.hits) == len(whoosh)
+    by_id = {snap.ids[n]: n for n in whoosh}
+    for hit in results.hits:
+        n = by_id[hit.id]
+        age = (newest - _dt.date.fromisoformat(snap.dates[n])).days
+        assert hit.score == pytest.approx(whoosh[n] * recency_factor(age, 30), rel=1e-9)
+
+
+def test_similar_scores_its_key_terms_like_whoosh(index):
+    from newsindex.index import _all_scores
+    from newsindex.similar import key_terms, key_terms_query
+
+    snap = index._current()
+    docnum = snap.live[5]
+    related = key_terms_query(key_terms(snap.searcher, docnum))
+    assert related is not None and snap.term_scores.supports(related)
+    got = _all_scores(snap, related, None, index._matching(snap, related, None))
+    expected = _whoosh_scores(snap, related)
+    assert set(got) == set(expected)
+    assert all(got[n] == pytest.approx(s, rel=1e-9) for n, s in expected.items())
+    assert len(index.similar(snap.ids[docnum], limit=1000).hits) == len(expected) - 1

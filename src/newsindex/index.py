@@ -10,7 +10,9 @@ index changes (our own commits, or another process's, seen by ``searcher.up_to_d
 Writing: ``add`` inserts or updates by stable id. ``strict=True`` (the library default) makes
 the whole call one transaction — any bad record or error cancels it and the index is
 untouched. ``strict=False`` commits every ``batch_size`` releases, so a crash loses at most one
-batch, and bad records are reported in the AddReport instead of stopping the run.
+batch, and bad records are reported in the AddReport instead of stopping the run. A large
+input on disk is written by two processes (pipeline.SubWriter), each into its own segment,
+committed together in one table of contents (``_commit``).
 """
 
 from __future__ import annotations
@@ -185,6 +187,13 @@ def _top(scores: Mapping[int, float], needed: int, ids: Sequence[str], dates: Se
     return top, {n: scores[n] for n in top}
 
 
+def _all_scores(snap: _Snapshot, query: wq.Query, allowed: set[int] | None, matched: frozenset[int]) -> dict[int, float]:
+    """The BM25F score of every match (``matched``): from the term tables, or from Whoosh."""
+    if snap.term_scores.supports(query):
+        return snap.term_scores.scores(query, matched)
+    return {hit.docnum: hit.score for hit in snap.searcher.search(query, limit=None, filter=allowed, scored=True)}
+
+
 def _commit(writer: Any, sub: SubWriter | None) -> None:
     """Commit ``writer`` with the segment ``sub`` wrote meanwhile, in one table of contents.
 
@@ -316,7 +325,7 @@ class _Snapshot:
         matchers walk every posting in Python. Here a term's postings are read once per
         snapshot and And/Or/Not become C-speed set operations, so a common word shared by
         many queries is read once. Anything else (phrases, ranges, prefixes, fuzzy terms)
-        goes through Whoosh. Ranking is still Whoosh's: this only decides *which* documents.
+        goes through Whoosh. This only decides *which* documents; ranking.TermScores scores them.
         """
         if isinstance(query, wq.Term):
             return self._cached((query.fieldname, query.text), query)
@@ -848,7 +857,7 @@ class NewsIndex:
                 matched = self._matching(snap, parsed, allowed)
                 if sort == "relevance" and boost_recent:
                     newest = snap.by_date[-1][0] if snap.by_date else None
-                    order, scores = rank_by_recency(snap.searcher, parsed, allowed, half_life=boost_recent, ids=snap.ids, dates=snap.dates, newest=newest)
+                    order, scores = rank_by_recency(_all_scores(snap, parsed, allowed, matched), half_life=boost_recent, ids=snap.ids, dates=snap.dates, newest=newest)
                 elif sort == "relevance":
                     order, scores = self._by_score(snap, parsed, allowed, page * limit, matched)
                 else:
@@ -935,8 +944,10 @@ class NewsIndex:
     def _by_score(snap: _Snapshot, parsed: wq.Query, allowed: set[int] | None, needed: int, matched: frozenset[int]) -> tuple[list[int], dict[int, float]]:
         """Top ``needed`` docnums by score with ties in the documented order.
 
-        Filtered down to a few documents (``matched``, known exactly): those are scored
-        directly, skipping to each. Otherwise Whoosh's top-k collector, which skips posting
+        Word queries (words, AND, OR, NOT: ``TermScores.supports``) are scored from the
+        snapshot's per-term score tables, every match at dict speed. Other queries (phrases,
+        prefixes, fuzzy words): filtered down to a few documents (``matched``, known exactly),
+        those are scored directly by Whoosh, skipping to each; otherwise Whoosh's top-k collector, which skips posting
         blocks that can't reach the top (with or without a filter); it breaks score ties by docnum
         (insertion order), so we fetch 16 more hits than needed and, while the first left out
         ties with the last kept, fetch more, so the cut never splits a tie. Either way the order
@@ -1050,10 +1061,9 @@ class NewsIndex:
             related = key_terms_query(key_terms(snap.searcher, docnum))
             ranked: list[tuple[int, float]] = []
             if related is not None and (allowed is None or allowed):
-                ranked = rank_similar(
-                    snap.searcher, docnum, related, allowed=set(allowed) if allowed is not None else None,
-                    facet_values=snap.values_by_doc, ids=snap.ids, dates=snap.dates,
-                )
+                allowed_set = set(allowed) if allowed is not None else None
+                scores = _all_scores(snap, related, allowed_set, self._matching(snap, related, allowed_set))
+                ranked = rank_similar(scores, docnum, facet_values=snap.values_by_doc, ids=snap.ids, dates=snap.dates)
             start = (page - 1) * limit
             hits = tuple(
                 self._hit(snap, n, rank=start + i + 1, score=score, parsed=related)

@@ -16,7 +16,7 @@ the query still wins. Undated releases get the floor (1 - RECENCY_WEIGHT).
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any
+from typing import Any, Mapping
 
 __all__ = ["RECENCY_WEIGHT", "recency_factor", "rank_by_recency"]
 
@@ -36,20 +36,19 @@ def check_half_life(value: Any) -> float:
     return float(value)
 
 
-def rank_by_recency(searcher: Any, query: Any, allowed: set[int] | None, *, half_life: float, ids: list[str], dates: list[str], newest: str | None) -> tuple[list[int], dict[int, float]]:
-    """Every match of ``query`` ordered by boosted score, then newer first, then id.
+def rank_by_recency(scores: Mapping[int, float], *, half_life: float, ids: list[str], dates: list[str], newest: str | None) -> tuple[list[int], dict[int, float]]:
+    """Every match (docnum → BM25F score in ``scores``) ordered by boosted score, then newer first, then id.
 
     All matches are scored (not just the top of the page) because the boost can lift a lower
     BM25F score above a higher one.
     """
-    results = searcher.search(query, limit=None, filter=allowed, scored=True)
     newest_day = _dt.date.fromisoformat(newest) if newest else None
-    scores: dict[int, float] = {}
-    for hit in results:
-        day = dates[hit.docnum]
+    boosted: dict[int, float] = {}
+    for docnum, score in scores.items():
+        day = dates[docnum]
         age = (newest_day - _dt.date.fromisoformat(day)).days if day and newest_day else None
-        scores[hit.docnum] = hit.score * recency_factor(age, half_life)
-    order = sorted(scores, key=lambda n: ids[n])
+        boosted[docnum] = score * recency_factor(age, half_life)
+    order = sorted(boosted, key=lambda n: ids[n])
     order.sort(key=lambda n: dates[n], reverse=True)
-    order.sort(key=lambda n: scores[n], reverse=True)
-    return order, scores
+    order.sort(key=lambda n: boosted[n], reverse=True)
+    return order, boosted

@@ -77,18 +77,18 @@ def _jaccard(a: tuple[str, ...], b: tuple[str, ...]) -> float:
 
 
 def rank_similar(
-    searcher: Any,
+    scores: Mapping[int, float],
     docnum: int,
-    query: wq.Query,
     *,
-    allowed: set[int] | None,
     facet_values: Mapping[str, Mapping[int, tuple[str, ...]]],
     ids: list[str],
     dates: list[str],
 ) -> list[tuple[int, float]]:
-    """Every candidate (docnum, similarity) for ``query`` in order, without ``docnum`` itself."""
-    results = searcher.search(query, limit=None, filter=allowed, scored=True)
-    text = {hit.docnum: hit.score for hit in results if hit.docnum != docnum}
+    """Every candidate (docnum, similarity) in order, without ``docnum`` itself.
+
+    ``scores``: the BM25F score of every release matching the key-terms query.
+    """
+    text = {n: s for n, s in scores.items() if n != docnum}
     if not text:
         return []
     best = max(text.values()) or 1.0
