@@ -104,3 +104,26 @@ def test_any_query_text_searches_or_raises_query_error(small_index, text, match,
         return
     assert results.total >= len(results.hits)
     assert sum(c.count for c in results.facets["country"]) >= 0
+
+
+# --- -word: exclusion, the web-search habit ------------------------------------------------------
+
+
+def test_a_leading_minus_excludes_and_a_hyphen_inside_a_word_does_not():
+    assert str(parse_query("oil -price", SCHEMA)) == str(parse_query("oil NOT price", SCHEMA))
+    assert str(parse_query('vigil -"hong kong"', SCHEMA)) == str(parse_query('vigil NOT "hong kong"', SCHEMA))
+    assert str(parse_query("vigil -(macau OR taiwan)", SCHEMA)) == str(parse_query("vigil NOT (macau OR taiwan)", SCHEMA))
+    assert str(parse_query("vigil -title:macau", SCHEMA)) == str(parse_query("vigil NOT title:macau", SCHEMA))
+    assert str(parse_query("anti-war -covid-19", SCHEMA)) == str(parse_query("anti-war NOT covid-19", SCHEMA))
+    # a dash standing alone is punctuation: both words are still required
+    assert str(parse_query("oil - price", SCHEMA)) == str(parse_query("oil price", SCHEMA))
+
+
+def test_minus_word_finds_the_releases_without_it(small_index):
+    def ids(text):
+        return set(small_index.ids(text))
+
+    with_china = ids("china")
+    assert with_china and ids("china -hong") == with_china - ids("hong")
+    assert ids("china -hong") != with_china  # the sample has releases on both: the minus did something
+    assert ids("-china") == set(small_index.ids("")) - with_china

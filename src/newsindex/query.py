@@ -7,7 +7,13 @@ Whoosh's parser.
 
 Syntax: words; ``"exact phrases"``; ``AND``, ``OR``, ``NOT`` (capitals) and parentheses;
 ``field:term`` / ``field:"phrase"`` / ``field:(a OR b)``; ``prefix*``; ``term~`` (fuzzy, opt-in
-per word); ``term^2`` (boost); ``date:[2021-01-01 TO 2021-06-30]``.
+per word); ``term^2`` (boost); ``date:[2021-01-01 TO 2021-06-30]``; ``-word`` / ``-"phrase"`` /
+``-field:term`` / ``-(group)``: without it (the web-search habit, read as NOT).
+
+A minus only excludes at the start of a word: ``anti-war`` and ``COVID-19`` are hyphenated
+words, and a dash standing alone ("oil - prices") is punctuation. (Whoosh's own PlusMinusPlugin
+splits hyphenated words into exclusions, "anti-war" becoming "anti NOT war", so it is not used;
+without any plugin, "oil -price" had quietly meant "oil AND price".)
 """
 
 from __future__ import annotations
@@ -154,6 +160,26 @@ def _finish(node: wq.Query) -> wq.Query:
     return _normalize_facet_terms(node)
 
 
+def _minus_as_not(text: str) -> str:
+    """``oil -price`` → ``oil NOT price`` (only a minus that starts a word; see the module doc)."""
+    cuts: list[tuple[int, str]] = []
+    for tok in _lex(text):
+        if tok.kind != "term" or not tok.text.startswith("-") or (tok.pos and not (text[tok.pos - 1].isspace() or text[tok.pos - 1] == "(")):
+            continue
+        after = text[tok.pos + 1 : tok.pos + 2]
+        if tok.text.strip("-") and not tok.text[1:].startswith("-"):
+            cuts.append((tok.pos, "NOT "))  # -word, -field:word
+        elif tok.text == "-" and after in ('"', "(", "[", "{"):
+            cuts.append((tok.pos, "NOT "))  # -"phrase", -(group)
+        elif not tok.text.strip("-"):
+            cuts.append((tok.pos, " " * len(tok.text)))  # a dash standing alone: punctuation
+            continue
+    for pos, replacement in reversed(cuts):
+        width = len(replacement) if replacement.isspace() else 1
+        text = text[:pos] + replacement + text[pos + width :]
+    return text
+
+
 def parse_query(text: str, schema: Schema, *, match: Match = "all") -> wq.Query | None:
     """Parse ``text`` into a Whoosh query over the text fields; None for an empty query.
 
@@ -167,6 +193,8 @@ def parse_query(text: str, schema: Schema, *, match: Match = "all") -> wq.Query 
     if not text.strip():
         return None
     check_syntax(text)
+    text = _minus_as_not(text)
+    check_syntax(text)  # the rewrite keeps the text well formed ("a AND -b": "a AND NOT b")
     group = qparser.AndGroup if match == "all" else qparser.OrGroup
     parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, group=group)
     parser.remove_plugin_class(qparser.SingleQuotePlugin)  # 'word' quotes collide with apostrophes
