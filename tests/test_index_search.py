@@ -263,3 +263,30 @@ def test_stats_describe_the_index(index):
 
 def test_releases_iterates_everything_stored(index):
     assert sorted(r.id for r in index.releases()) == sorted(r.id for r in RELEASES)
+
+
+def test_commits_merge_small_segments_keep_big_ones_and_drop_replaced_ones(tmp_path, monkeypatch):
+    """index._merge_policy: no big merge stalls an import, small and emptied segments go."""
+    import dataclasses
+
+    import newsindex.index as index_module
+
+    monkeypatch.setattr(index_module, "MERGE_BELOW", 30)
+
+    def segments(idx):
+        return sorted(seg.doc_count() for seg in idx._ix._segments())
+
+    releases = [Release(title=f"Release {i} on press freedom", date=dt.date(2021, 1, 1 + i % 28)) for i in range(200)]
+    with NewsIndex.create(tmp_path / "ix") as idx:
+        idx.add(releases[:100], strict=False, batch_size=50)
+        assert segments(idx) == [50, 50]  # big enough: kept as written
+        idx.add(releases[100:110])
+        assert segments(idx) == [10, 50, 50]
+        idx.add(releases[110:115])
+        assert segments(idx) == [15, 50, 50]  # the small one was merged into the new one
+        corrected = [dataclasses.replace(r, title=r.title + " (corrected)") for r in releases[:50]]
+        idx.add(corrected)
+        assert segments(idx) == [50, 65]  # the first 50 all replaced: their segment is gone; the 15 merged
+        idx.add([dataclasses.replace(r, title=r.title + " (revised)") for r in corrected[:35]])
+        assert segments(idx) == [50, 65]  # 35 of the 65 replaced, more deleted than live: compacted
+        assert len(idx) == 115 and idx.search("corrected", limit=0).total == 50 and idx.search("revised", limit=0).total == 35

@@ -127,3 +127,13 @@ def test_minus_word_finds_the_releases_without_it(small_index):
     assert with_china and ids("china -hong") == with_china - ids("hong")
     assert ids("china -hong") != with_china  # the sample has releases on both: the minus did something
     assert ids("-china") == set(small_index.ids("")) - with_china
+
+
+@pytest.mark.parametrize("text", ["china -hong", "china NOT hong", "china police -hong"])
+def test_an_exclusion_narrows_a_match_any_search_too(small_index, text):
+    """Whoosh's parser made "a NOT b" with an OR group mean "a OR (anything without b)"."""
+    found = set(small_index.ids(text, match="any"))
+    words = [w for w in text.replace("NOT", "").split() if not w.startswith("-") and w != "hong"]
+    anywhere = set().union(*(small_index.ids(w) for w in words))
+    assert found and found <= anywhere
+    assert not found & set(small_index.ids("hong"))

@@ -33,9 +33,12 @@ def _releases(n: int, salt: str = "") -> list[Release]:
 
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
-    idx = NewsIndex.create(tmp_path_factory.mktemp("sets") / "ix")
-    idx.add(_releases(120), strict=False, batch_size=50)  # several segments
-    idx.add(_releases(40, salt=" strike"), strict=False)  # updates: deleted documents
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("newsindex.index._merge_policy", lambda writer, segments: segments)  # keep every segment and its deletions
+        idx = NewsIndex.create(tmp_path_factory.mktemp("sets") / "ix")
+        idx.add(_releases(120), strict=False, batch_size=50)  # several segments
+        idx.add(_releases(40, salt=" strike"), strict=False)  # updates: deleted documents
+    assert idx._current().has_deletions and len(idx._current().searcher.subsearchers) >= 3
     yield idx
     idx.close()
 

@@ -137,6 +137,23 @@ def _normalize_facet_terms(node: wq.Query) -> wq.Query:
     return node
 
 
+def _exclusions_apply_to_the_group(node: wq.Or) -> wq.Query:
+    """``a b NOT c`` with match="any": (a OR b) without c — not Whoosh's "a OR b OR (not c)".
+
+    Whoosh's parser puts a NOT among the alternatives of an OR group, so every release without
+    "c" matched; nobody types NOT (or -c) to ask for more results.
+    """
+    negated = [q.query for q in node.subqueries if isinstance(q, wq.Not)]
+    positive = [q for q in node.subqueries if not isinstance(q, wq.Not)]
+    exclude = negated[0] if len(negated) == 1 else wq.Or(negated)
+    if not positive:
+        return wq.Not(exclude)
+    keep = copy.copy(node)
+    keep.subqueries = positive
+    keep.matcher_type = wq.Or.DEFAULT_MATCHER
+    return wq.AndNot(keep if len(positive) > 1 else positive[0], exclude)
+
+
 def _finish(node: wq.Query) -> wq.Query:
     """Normalize facet terms and pick matchers, keeping every attribute of compound nodes.
 
@@ -148,6 +165,8 @@ def _finish(node: wq.Query) -> wq.Query:
         rebuilt.subqueries = [_finish(q) for q in node.subqueries]
         if isinstance(node, wq.BinaryQuery):
             rebuilt.a, rebuilt.b = rebuilt.subqueries
+        if isinstance(node, wq.Or) and any(isinstance(q, wq.Not) for q in rebuilt.subqueries):
+            return _exclusions_apply_to_the_group(rebuilt)
         if isinstance(node, wq.Or):
             # Whoosh picks a "preloaded" array matcher for an Or of three or more clauses on
             # segments under 5,000 documents; it walks 2,048-slot arrays for every part and
