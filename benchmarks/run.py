@@ -161,10 +161,27 @@ def build_newsindex(releases: Sequence[Any], path: Path) -> dict[str, Any]:
     from newsindex import NewsIndex
     from newsindex.pipeline import PARALLEL_ABOVE, default_workers
 
+    rss_by_count: dict[int, int] = {}
+
+    def progress(seen: int) -> None:  # resident memory every 50,000 releases: bounded or growing?
+        if seen % 50_000 == 0:
+            rss_by_count[seen] = _rss_mb()
+
     with NewsIndex.create(path) as idx:
-        report = idx.add(releases, strict=False)
+        report = idx.add(releases, strict=False, progress=progress)
     workers = default_workers() if len(releases) > PARALLEL_ABOVE else 0
-    return {"added": report.added, "rejected": len(report.rejected), "commits": report.commits, "workers": workers}
+    return {"added": report.added, "rejected": len(report.rejected), "commits": report.commits, "workers": workers, "rss_by_count": rss_by_count}
+
+
+def _rss_mb() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 def extraction_speed(data: Path, limit: int | None) -> float:
@@ -382,6 +399,9 @@ def scale(data: Path, sizes: Sequence[int], work: Path, lines: list[str], result
         rows.append((size, figures, {m: pct(v, .95) for m, v in lat.items()}))
         say(f"  {size:>8,} releases: index {figures['seconds']:7.1f} s ({figures['per_s']:,.0f}/s), peak memory {figures['peak_rss_mb']:.0f} MB + writer {figures.get('worker_rss_mb', 0):.0f} MB, "
             + ", ".join(f"{m} p95 {v:.1f} ms" for m, v in rows[-1][2].items()))
+        steps = figures.get("extra", {}).get("rss_by_count") or {}
+        if len(steps) > 1:
+            say("    indexing process memory (MB) after " + ", ".join(f"{int(k):,}: {v}" for k, v in sorted(steps.items(), key=lambda kv: int(kv[0]))))
         shutil.rmtree(work / f"scale{size}", ignore_errors=True)
     if len(rows) > 1:
         (s0, f0, l0), (s1, f1, l1) = rows[0], rows[-1]

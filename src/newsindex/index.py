@@ -49,7 +49,7 @@ from .errors import (
 from .pipeline import CHUNK, PARALLEL_ABOVE, SubWriter, default_workers, extract_facets, peek, with_facets
 from .tagging import Taxonomy, default_taxonomy, load_taxonomy
 from .query import Match, parse_query
-from .ranking import TermScores, read_postings, scorer
+from .ranking import TermScores, scorer
 from .records import Release
 from .results import AddReport, FacetCount, Hit, Rejection, SearchResults
 from .schema import FACET_FIELDS, SCHEMA_VERSION, TEXT_FIELDS, TIME_FACETS, Facets, build_schema, from_stored, to_document
@@ -397,7 +397,7 @@ class _Snapshot:
                 except ValueError:
                     docs = frozenset()
                 else:
-                    docs = frozenset(read_postings(self.searcher, query.fieldname, text)[0])
+                    docs = frozenset(self.term_scores.docs(query))  # one read serves scores and sets
                     if self.has_deletions:
                         docs = docs & self.live_set
             else:
