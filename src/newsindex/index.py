@@ -124,21 +124,6 @@ def _taxonomy_spec(taxonomy: Taxonomy | str | os.PathLike[str] | None) -> dict[s
     return taxonomy.to_mapping()
 
 
-class _Desc:
-    """Reverses the order of a string inside a sort key (newest date first)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: str) -> None:
-        self.value = value
-
-    def __lt__(self, other: _Desc) -> bool:
-        return self.value > other.value
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Desc) and self.value == other.value
-
-
 def _score_docs(searcher: Any, query: wq.Query, docs: Iterable[int]) -> dict[int, float]:
     """BM25F scores of the given (matching) documents, segment by segment, by skipping to each.
 
@@ -391,15 +376,10 @@ class _Snapshot:
     def _cached(self, key: tuple[str, Any], query: wq.Query) -> frozenset[int]:
         docs = self.term_cache.get(key)
         if docs is None:
-            if type(query) is wq.Term and query.fieldname in self.searcher.schema:
-                try:
-                    text = self.searcher.schema[query.fieldname].to_bytes(query.text)
-                except ValueError:
-                    docs = frozenset()
-                else:
-                    docs = frozenset(self.term_scores.docs(query))  # one read serves scores and sets
-                    if self.has_deletions:
-                        docs = docs & self.live_set
+            if type(query) is wq.Term:
+                docs = frozenset(self.term_scores.docs(query))  # one read serves scores and sets
+                if self.has_deletions:
+                    docs = docs & self.live_set
             else:
                 docs = frozenset(self.searcher.docs_for_query(query))
             self.term_cache_size += len(docs)
@@ -991,22 +971,17 @@ class NewsIndex:
         if snap.term_scores.supports(parsed):
             return _top(snap.term_scores.scores(parsed, matched), needed, ids, dates)
         if allowed is not None and len(matched) <= SCORE_DIRECTLY_BELOW:
-            all_scores = _score_docs(snap.searcher, parsed, matched)
-            top = heapq.nsmallest(max(needed, 1), all_scores, key=lambda n: (-all_scores[n], _Desc(dates[n]), ids[n]))
-            return top, {n: all_scores[n] for n in top}
+            return _top(_score_docs(snap.searcher, parsed, matched), needed, ids, dates)
         # Room for a few tied documents past the cut from the start: a retry is a whole search,
         # and exact duplicates (a release republished, a wire story resent) tie exactly.
-        fetch = max(needed, 1) + 16
+        fetch = needed + 16
         while True:
             results = snap.searcher.search(parsed, limit=fetch, filter=allowed, scored=True)
             scored = [(hit.score, hit.docnum) for hit in results]
-            if len(scored) < fetch or needed == 0 or scored[-1][0] < scored[needed - 1][0]:
+            if len(scored) < fetch or scored[-1][0] < scored[needed - 1][0]:
                 break
             fetch *= 2
-        scored.sort(key=lambda sd: ids[sd[1]])
-        scored.sort(key=lambda sd: dates[sd[1]], reverse=True)
-        scored.sort(key=lambda sd: sd[0], reverse=True)
-        return [n for _, n in scored], {n: s for s, n in scored}
+        return _top({n: s for s, n in scored}, needed, ids, dates)
 
     @staticmethod
     def _scores(snap: _Snapshot, parsed: wq.Query, docs: Sequence[int]) -> dict[int, float]:

@@ -95,35 +95,19 @@ def with_facets(items: Iterable[Any], *, workers: int | None = None, taxonomy: T
     ``workers``: processes to extract in (None: :func:`default_workers`; 0: in this process).
     ``taxonomy``: the issue taxonomy (None: the shipped one).
     """
-    iterator = iter(items)
-    head: list[Any] = []
-    error: BaseException | None = None
-    try:
-        head.extend(itertools.islice(iterator, PARALLEL_ABOVE + 1))
-    except Exception as exc:  # a bad record in strict mode: yield what came before, then raise
-        error = exc
+    items, large = peek(items, PARALLEL_ABOVE)  # an error while peeking is raised in its place
     if workers is None:
         workers = default_workers()
-    if error is not None or len(head) <= PARALLEL_ABOVE or workers <= 0:
-        for item in head:
-            yield item, _facets_or_none(item, taxonomy)
-        if error is not None:
-            raise error
-        for item in iterator:
+    if not large or workers <= 0:
+        for item in items:
             yield item, _facets_or_none(item, taxonomy)
         return
-    yield from _parallel(itertools.chain(head, iterator), workers, taxonomy)
+    yield from _parallel(items, workers, taxonomy)
 
 
 def _parallel(items: Iterator[Any], workers: int, taxonomy: Taxonomy | None) -> Iterator[tuple[Any, Facets | None]]:
     """Round-robin chunks over ``workers`` worker processes; results come back in order."""
-    # The worker imports this same copy of newsindex, installed or not.
-    package_root = str(Path(__file__).resolve().parent.parent)
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p))
-    procs = [
-        subprocess.Popen([sys.executable, "-c", "from newsindex.pipeline import _worker_main; _worker_main()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
-        for _ in range(workers)
-    ]
+    procs = [_spawn("_worker_main") for _ in range(workers)]
     results: list[queue.Queue[Any]] = [queue.Queue() for _ in procs]
     # A chunk is bigger than a pipe's buffer: a feeder thread per worker writes, so the main
     # thread (busy writing the index) never waits for a worker to read.
@@ -133,9 +117,9 @@ def _parallel(items: Iterator[Any], workers: int, taxonomy: Taxonomy | None) -> 
     for thread in readers + feeders:
         thread.start()
     # First message to each worker: the taxonomy, as plain data (None: the shipped one).
-    spec = pickle.dumps(taxonomy.to_mapping() if taxonomy is not None else None)
+    spec = _message(taxonomy.to_mapping() if taxonomy is not None else None)
     for feed in feeds:
-        feed.put(len(spec).to_bytes(8, "big") + spec)
+        feed.put(spec)
     in_flight: collections.deque[tuple[list[Any], int]] = collections.deque()
     sent = 0
     try:
@@ -148,8 +132,7 @@ def _parallel(items: Iterator[Any], workers: int, taxonomy: Taxonomy | None) -> 
                 error = exc
             if chunk:
                 slot = sent % len(procs)
-                data = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
-                feeds[slot].put(len(data).to_bytes(8, "big") + data)
+                feeds[slot].put(_message(chunk))
                 in_flight.append((chunk, slot))
                 sent += 1
             done = not chunk or error is not None
@@ -179,6 +162,20 @@ def _parallel(items: Iterator[Any], workers: int, taxonomy: Taxonomy | None) -> 
         for proc in procs:
             if proc.stdout:
                 proc.stdout.close()
+
+
+def _spawn(entry: str) -> subprocess.Popen[bytes]:
+    """A ``python -c`` worker running ``entry`` of this module, talking over its stdin/stdout."""
+    # The worker imports this same copy of newsindex, installed or not.
+    package_root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p))
+    return subprocess.Popen([sys.executable, "-c", f"from newsindex.pipeline import {entry}; {entry}()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+
+
+def _message(obj: Any) -> bytes:
+    """``obj`` pickled, after its length (8 bytes): what :func:`_read_message` reads back."""
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(data).to_bytes(8, "big") + data
 
 
 def _feed(proc: subprocess.Popen[bytes], feed: queue.Queue[bytes | None]) -> None:
@@ -239,8 +236,7 @@ def _worker_main() -> None:
         message = _read_message(stdin)
         if message is None:
             return
-        data = pickle.dumps([_facets_or_none(item, taxonomy) for item in pickle.loads(message)], protocol=pickle.HIGHEST_PROTOCOL)
-        stdout.write(len(data).to_bytes(8, "big") + data)
+        stdout.write(_message([_facets_or_none(item, taxonomy) for item in pickle.loads(message)]))
         stdout.flush()
 
 
@@ -288,11 +284,7 @@ class SubWriter:
     """
 
     def __init__(self, path: Path, taxonomy: Taxonomy | None, *, indexname: str, limitmb: int) -> None:
-        package_root = str(Path(__file__).resolve().parent.parent)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p))
-        self._proc = subprocess.Popen(
-            [sys.executable, "-c", "from newsindex.pipeline import _writer_main; _writer_main()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
-        )
+        self._proc = _spawn("_writer_main")
         self._replies: queue.Queue[Any] = queue.Queue()
         self._feed: queue.Queue[bytes | None] = queue.Queue()
         self._threads = [
@@ -306,8 +298,7 @@ class SubWriter:
         self._send(("setup", {"path": str(path), "indexname": indexname, "limitmb": limitmb, "taxonomy": taxonomy.to_mapping() if taxonomy is not None else None}))
 
     def _send(self, message: Any) -> None:
-        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        self._feed.put(len(data).to_bytes(8, "big") + data)
+        self._feed.put(_message(message))
 
     def _reply(self, block: bool) -> Any:
         reply = self._replies.get(block=block)
@@ -370,10 +361,10 @@ def _writer_main() -> None:
 
     def reply(message: Any) -> None:
         try:
-            data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+            data = _message(message)
         except Exception:  # an exception that can't be pickled still gets its message across
-            data = pickle.dumps(("error", f"{type(message[1]).__name__}: {message[1]}"), protocol=pickle.HIGHEST_PROTOCOL)
-        stdout.write(len(data).to_bytes(8, "big") + data)
+            data = _message(("error", f"{type(message[1]).__name__}: {message[1]}"))
+        stdout.write(data)
         stdout.flush()
 
     message = _read_message(stdin)
