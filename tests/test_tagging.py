@@ -185,6 +185,10 @@ def test_tag_command_with_a_bad_taxonomy_fails_in_one_line(tmp_path):
         ("Zaire troops entered Kinshasa.", ["CD"]),  # a historical name maps to today's country
         ("Washington imposed sanctions on Caracas.", ["US", "VE"]),
         ("Israeli forces raided Jenin.", ["IL", "PS"]),
+        # first words written other than in the gazetteer: possessive, full stop, capitals
+        ("Britain's envoy met Kenya’s minister.", ["GB", "KE"]),
+        ("Talks were held in Nairobi. Officials left for Brazil.", ["BR", "KE"]),
+        ("ZIMBABWE CUTS RATES, Harare said.", ["ZW"]),
     ],
 )
 def test_variants_historical_names_capitals_and_demonyms(text, expected):

@@ -58,6 +58,7 @@ from .spelling import SUGGEST_BELOW, expand_fuzzy, expanded_terms, fuzzify, sugg
 from .similar import key_terms, key_terms_query, rank_similar
 from .timeline import fill_gaps
 from .watch import WATCH_FILE, Watches
+from .writing import segment_writer
 from .tagging.speakers import speaker_slug
 
 __all__ = ["NewsIndex", "IndexStats", "Sort"]
@@ -634,7 +635,7 @@ class NewsIndex:
 
     def _writer(self, timeout: float) -> Any:
         try:
-            return self._ix.writer(timeout=timeout, limitmb=_WRITER_LIMIT_MB)
+            return segment_writer(self._ix, timeout=timeout, limitmb=_WRITER_LIMIT_MB)
         except windex.LockError as exc:
             where = self._path / f"{_INDEX_NAME}_WRITELOCK" if self._path else "the in-memory index"
             raise IndexLockedError(

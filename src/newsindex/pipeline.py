@@ -352,10 +352,10 @@ class SubWriter:
 def _writer_main() -> None:
     """A SubWriter's process: write the chunks it reads into its own segment, until EOF."""
     from whoosh import index as windex
-    from whoosh.writing import SegmentWriter
 
     from .schema import to_document
     from .tagging import Taxonomy
+    from .writing import segment_writer
 
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
 
@@ -388,7 +388,7 @@ def _writer_main() -> None:
                         # indexing process's.
                         storage, own = ix.storage, f"{setup['indexname']}.sub{os.getpid()}.tmp"
                         storage.temp_storage = lambda name=None, _t=type(storage).temp_storage: _t(storage, own)
-                        writer = SegmentWriter(ix, _lk=False, limitmb=setup["limitmb"])
+                        writer = segment_writer(ix, _lk=False, limitmb=setup["limitmb"])
                     for release in payload:
                         writer.add_document(**to_document(release, extract_facets(release, taxonomy)))
                     reply(("added", len(payload)))

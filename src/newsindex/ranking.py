@@ -9,12 +9,13 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left
 from collections.abc import Collection, Iterator
+from functools import lru_cache
 from typing import Any
 
 from whoosh import query as wq
 from whoosh import scoring
 
-__all__ = ["TITLE_BOOST", "SUMMARY_BOOST", "BODY_BOOST", "BM25_K1", "BM25_B", "scorer", "TermScores", "read_postings", "field_lengths"]
+__all__ = ["TITLE_BOOST", "SUMMARY_BOOST", "BODY_BOOST", "BM25_K1", "BM25_B", "scorer", "TermScores", "read_postings", "field_lengths", "length_column"]
 
 #: Headlines carry the topic, so a title match counts more — but modestly: on standard test
 #: collections field boosts above ~1.5 hurt (one title word starts to outweigh a body that is
@@ -58,6 +59,7 @@ _EMPTY: tuple[array, array] = (array("i"), array("d"))
 _SUMMING = (wq.And, wq.Or, wq.AndMaybe, wq.AndNot, wq.Not, wq.Term)
 
 
+@lru_cache(maxsize=1)
 def _byte_lengths() -> list[int]:
     from whoosh.util.numeric import byte_to_length
 
@@ -231,23 +233,30 @@ def field_lengths(searcher: Any, fieldname: str) -> list[int]:
     Reads each segment's one-byte-per-document length column in one piece; a reader that
     doesn't have one is asked per document.
     """
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-    table = _byte_lengths()
     lengths: list[int] = []
     for sub, _offset in searcher.subsearchers or [(searcher, 0)]:
         reader = sub.reader()
         count = reader.doc_count_all()
-        column = None
-        perdoc = getattr(reader, "_perdoc", None)
-        if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        raw = getattr(column, "_dbfile", None)
-        if column is not None and raw is not None and getattr(column, "_fixedlen", None) == 1:
-            stored = min(column._count, count)
-            data = raw.get(column._basepos, stored) if stored else b""
-            lengths.extend(table[b] for b in data)
-            lengths.extend([0] * (count - stored))
+        column = length_column(getattr(reader, "_perdoc", None), fieldname, count)
+        if column is not None:
+            lengths.extend(column)
         else:
             lengths.extend(reader.doc_field_length(n, fieldname, 0) or 0 for n in range(count))
     return lengths
+
+
+def length_column(perdoc: Any, fieldname: str, count: int) -> list[int] | None:
+    """The lengths of ``fieldname`` in a segment's ``count`` documents, from its W3 length column
+    read in one piece (0 where none is stored); None if ``perdoc`` has no such column to read."""
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+    if perdoc is None or not hasattr(perdoc, "_cached_reader"):
+        return None
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    raw = getattr(column, "_dbfile", None)
+    if column is None or raw is None or getattr(column, "_fixedlen", None) != 1:
+        return None
+    table = _byte_lengths()
+    stored = min(column._count, count)
+    data = raw.get(column._basepos, stored) if stored else b""
+    return [table[b] for b in data] + [0] * (count - stored)
