@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from newsindex import NewsIndex, NewsIndexError, Release, SourceError
-from newsindex.pipeline import PARALLEL_ABOVE, extract_facets, with_facets
+from newsindex.pipeline import PARALLEL_ABOVE, Lookahead, extract_facets, with_facets
 
 TEXTS = [
     ("Hong Kong vigil organisers convicted", "Authorities in Hong Kong convicted activists over the Tiananmen vigil, Amnesty said."),
@@ -54,6 +54,43 @@ def test_a_source_error_comes_after_the_items_read_before_it(n):
         for item, _ in with_facets(_failing(n), workers=1):
             seen.append(item)
     assert len(seen) == n
+
+
+def test_lookahead_tells_whether_the_input_ends_soon_and_gives_every_item_in_order():
+    ahead = Lookahead(iter(range(10)))
+    assert next(ahead) == 0 and ahead.taken == 1
+    assert not ahead.ends_within(5) and ahead.buffered == 6  # read 6 ahead: 1..6, more to come
+    assert ahead.ends_within(9) and ahead.buffered == 9
+    assert list(ahead) == list(range(1, 10)) and ahead.taken == 10
+    assert ahead.ends_within(0)
+
+
+def test_lookahead_raises_a_source_error_in_its_place_and_never_calls_that_an_end():
+    ahead = Lookahead(_failing(3))
+    assert not ahead.ends_within(10)  # the input raises within 10: not an end to count on
+    assert ahead.buffered == 3
+    taken = []
+    with pytest.raises(SourceError, match="export.jsonl:4: "):
+        for release in ahead:
+            taken.append(release)
+    assert len(taken) == 3
+
+
+@pytest.mark.parametrize(
+    ("count", "batch_size", "workers", "commits"),
+    [
+        (110, 100, 0, 1),  # 10 more after a full batch: they join it
+        (125, 100, 0, 1),  # a quarter more still joins
+        (130, 100, 0, 2),  # more than a quarter: a batch of its own
+        (100, 50, 0, 2),  # exactly two batches
+        (PARALLEL_ABOVE + 250, 300, 1, 4),  # extraction workers read ahead: 300, 600, 900, then 1,250
+        (PARALLEL_ABOVE + 400, 300, 1, 5),
+    ],
+)
+def test_a_lenient_add_does_not_end_in_a_tiny_batch(tmp_path, count, batch_size, workers, commits):
+    with NewsIndex.in_memory() as idx:  # in memory: facets come from with_facets' workers
+        report = idx.add(_releases(count), strict=False, batch_size=batch_size, workers=workers)
+        assert report.commits == commits and report.added == count and len(idx) == count
 
 
 def test_strict_add_with_a_worker_is_all_or_nothing(tmp_path):

@@ -9,7 +9,8 @@ index changes (our own commits, or another process's, seen by ``searcher.up_to_d
 
 Writing: ``add`` inserts or updates by stable id. ``strict=True`` (the library default) makes
 the whole call one transaction — any bad record or error cancels it and the index is
-untouched. ``strict=False`` commits every ``batch_size`` releases, so a crash loses at most one
+untouched. ``strict=False`` commits every ``batch_size`` releases (the last batch takes up to a
+quarter more, so an import does not end in a tiny commit), so a crash loses at most one
 batch, and bad records are reported in the AddReport instead of stopping the run. A large
 input on disk is written by two processes (pipeline.SubWriter), each into its own segment,
 committed together in one table of contents (``_commit``).
@@ -46,7 +47,7 @@ from .errors import (
     IndexVersionError,
     SourceError,
 )
-from .pipeline import CHUNK, PARALLEL_ABOVE, SubWriter, default_workers, extract_facets, peek, with_facets
+from .pipeline import CHUNK, PARALLEL_ABOVE, Lookahead, SubWriter, default_workers, extract_facets, with_facets
 from .tagging import Taxonomy, default_taxonomy, load_taxonomy
 from .query import Match, parse_query
 from .ranking import TermScores, scorer
@@ -81,6 +82,10 @@ _WRITER_LIMIT_MB = 256
 #: ~25% slower than one segment, while merging them afterwards cost 70% of the build time. A
 #: crash loses at most one batch (about 25 s of indexing here) and a re-run is idempotent.
 DEFAULT_BATCH_SIZE = 10_000
+#: A full batch is not committed when the input ends within this share of a batch more: the
+#: end joins it, so 11,000 releases are one commit, not a second one of 1,000 (in a big import
+#: a commit leaves two segments, and small ones cost the most space per release).
+LAST_BATCH_SLACK = 0.25
 SNIPPET_CHARS = 240
 #: A filtered search matching at most this many documents scores them one by one instead of
 #: running Whoosh's collector over every match of the query (measured break-even: ~100-300).
@@ -657,7 +662,8 @@ class NewsIndex:
 
         ``strict=True``: all or nothing — a release without a title, an id seen twice, or a
         SourceError raised by the iterable cancels the whole call and re-raises; the index keeps
-        its last commit. ``strict=False``: commits every ``batch_size`` releases; releases that
+        its last commit. ``strict=False``: commits every ``batch_size`` releases, or up to a quarter
+        more when that reaches the end of the input (read ahead to know); releases that
         can't be indexed are listed in ``AddReport.rejected``; for an id seen twice the last one
         is kept (and listed in ``duplicates``). ``timeout``: seconds to wait for another writer's
         lock before IndexLockedError. ``progress`` is called with the count of releases read.
@@ -671,11 +677,11 @@ class NewsIndex:
             snap = self._current()
             existing = snap.docnum_by_id
             sub: SubWriter | None = None
-            items: Iterable[Any] = releases
+            items = Lookahead(releases)
             if self._path is not None and workers != 0:
                 # A large input on disk: a second process extracts and writes part of it.
-                items, large = peek(releases, PARALLEL_ABOVE)
-                if large and (workers if workers is not None else default_workers()) > 0:
+                items.ends_within(PARALLEL_ABOVE)
+                if items.buffered > PARALLEL_ABOVE and (workers if workers is not None else default_workers()) > 0:
                     sub = SubWriter(self._path, self._taxonomy, indexname=_INDEX_NAME, limitmb=_WRITER_LIMIT_MB)
                 workers = 0
             writer = self._writer(timeout)
@@ -750,7 +756,8 @@ class NewsIndex:
                     written.add(release.id)
                     pending.add(release.id)
                     in_batch += 1
-                    if not strict and in_batch >= batch_size:
+                    # (items.taken - seen: read by with_facets' workers and not yet here)
+                    if not strict and in_batch >= batch_size and not items.ends_within(int(batch_size * LAST_BATCH_SLACK) - (items.taken - seen)):
                         writer = commit()
                         commits += 1
                         pending.clear()

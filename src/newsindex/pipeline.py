@@ -46,7 +46,7 @@ from .records import Release
 from .schema import Facets
 from .tagging import Taxonomy
 
-__all__ = ["extract_facets", "with_facets", "PARALLEL_ABOVE", "default_workers", "SubWriter", "peek"]
+__all__ = ["extract_facets", "with_facets", "PARALLEL_ABOVE", "default_workers", "SubWriter", "peek", "Lookahead"]
 
 #: Inputs up to this many items are processed in process (a worker would not pay for itself).
 PARALLEL_ABOVE = 1000
@@ -260,18 +260,59 @@ def peek(items: Iterable[Any], count: int) -> tuple[Iterator[Any], bool]:
 
     An error raised while reading ahead is raised again at its place in the returned iterator.
     """
-    iterator = iter(items)
-    head: list[Any] = []
-    try:
-        head.extend(itertools.islice(iterator, count + 1))
-    except Exception as exc:
-        return _then_raise(head, exc), False
-    return itertools.chain(head, iterator), len(head) > count
+    ahead = items if isinstance(items, Lookahead) else Lookahead(items)
+    ahead.ends_within(count)
+    return ahead, ahead.buffered > count
 
 
-def _then_raise(head: list[Any], error: BaseException) -> Iterator[Any]:
-    yield from head
-    raise error
+class Lookahead(Iterator[Any]):
+    """An iterator that can tell whether its input ends within the next n items.
+
+    ``add()`` asks, when a batch is full, whether the input is about to end: a last batch of a
+    few hundred releases would be a commit (and in a big import, two segments) of its own.
+    Items read ahead are kept until iterated; an error raised by the input while reading
+    ahead is raised again in its place, after the items before it.
+    """
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self._items = iter(items)
+        self._ahead: collections.deque[Any] = collections.deque()
+        self._error: BaseException | None = None
+        self._exhausted = False
+        self.taken = 0  # items iterated so far
+
+    def __next__(self) -> Any:
+        if self._ahead:
+            item = self._ahead.popleft()
+        elif self._error is not None:
+            error, self._error = self._error, None
+            self._exhausted = True
+            raise error
+        elif self._exhausted:
+            raise StopIteration
+        else:
+            item = next(self._items)
+        self.taken += 1
+        return item
+
+    @property
+    def buffered(self) -> int:
+        """Items read ahead and not yet iterated."""
+        return len(self._ahead)
+
+    def ends_within(self, count: int) -> bool:
+        """True if the input ends cleanly within ``count`` items (reads up to count + 1 ahead).
+
+        An input that raises before then does not "end": the caller should not count on it.
+        """
+        while len(self._ahead) <= count and not self._exhausted and self._error is None:
+            try:
+                self._ahead.append(next(self._items))
+            except StopIteration:
+                self._exhausted = True
+            except Exception as exc:  # raised in its place by __next__
+                self._error = exc
+        return self._exhausted and len(self._ahead) <= count
 
 
 class SubWriter:
