@@ -253,6 +253,10 @@ def test_extracted_facets_fill_in_when_metadata_is_missing_and_are_kept_apart(in
     index.add([given])
     facets = index.get_facets(given.id)
     assert facets.countries == ("HK",) and "CN" in facets.countries_extracted
+    assert facets.issues_given == () and index.get(given.id) == given
+    # stored once: the facet terms are rebuilt from the given/extracted lists, empty lists not kept
+    stored = index._current().searcher.stored_fields(index._current().docnum_by_id[given.id])
+    assert "country" not in stored and "issue_given" not in stored and stored["country_given"] == ["HK"]
 
 
 def test_stats_describe_the_index(index):
