@@ -88,9 +88,10 @@ TERMS_SAMPLES = [
 def test_terms_lists_exactly_what_the_token_stream_yields(text, mode):
     tokenizer = news_analyzer()
     assert tokenizer.terms(text, mode=mode) == [t.text for t in tokenizer(text, mode=mode)]
+    assert tokenizer.term_positions(text, mode=mode) == [(t.text, t.pos) for t in tokenizer(text, positions=True, mode=mode)]
 
 
-def test_terms_agrees_with_the_token_stream_on_any_text():
+def test_terms_and_positions_agree_with_the_token_stream_on_any_text():
     from hypothesis import given, settings, strategies as st
 
     tokenizer = news_analyzer()
@@ -100,5 +101,6 @@ def test_terms_agrees_with_the_token_stream_on_any_text():
     @given(st.lists(alphabet, max_size=30).map("".join), st.sampled_from(["index", "query"]))
     def check(text, mode):
         assert tokenizer.terms(text, mode=mode) == [t.text for t in tokenizer(text, mode=mode)]
+        assert tokenizer.term_positions(text, mode=mode) == [(t.text, t.pos) for t in tokenizer(text, positions=True, mode=mode)]
 
     check()

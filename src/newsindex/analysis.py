@@ -200,17 +200,23 @@ class NewsTokenizer(Tokenizer):
             pos += 1
 
     def terms(self, value: str, mode: str = "index") -> list[str]:
-        """The term texts ``self(value, mode=mode)`` yields, as a list, without Token objects.
+        """The term texts ``self(value, mode=mode)`` yields, as a list, without Token objects."""
+        return [text for text, _ in self.term_positions(value, mode)]
 
-        The taggers read every release's text as terms; this loop is the generator above minus
-        its per-token attribute writes (about twice as fast), and must stay in step with it
-        (tests/test_analysis.py compares the two).
+    def term_positions(self, value: str, mode: str = "index") -> list[tuple[str, int]]:
+        """(term, position) for each token ``self(value, positions=True, mode=mode)`` yields.
+
+        The taggers read every release's text as terms, and the writer (writing.py) indexes
+        it from these pairs; this loop is the generator above minus its per-token attribute
+        writes (about twice as fast), and must stay in step with it (tests/test_analysis.py
+        compares the two).
         """
-        out: list[str] = []
+        out: list[tuple[str, int]] = []
         append = out.append
         term = self.term
         index_mode = mode != "query"
         matches = list(_TOKEN.finditer(value))
+        pos = 0
         for i, match in enumerate(matches):
             kind = match.lastgroup
             raw = match.group()
@@ -221,16 +227,17 @@ class NewsTokenizer(Tokenizer):
                         text = fold(raw)
                     else:
                         continue
-                append(text)
+                append((text, pos))
             elif kind == "acronym":
-                append(fold(raw.replace(".", "")))
+                append((fold(raw.replace(".", "")), pos))
             else:
                 text = fold(raw)
-                append(text)
+                append((text, pos))
                 if index_mode:
                     extra = term(raw[1:]) or fold(raw[1:])
                     if extra and extra != text:
-                        append(extra)
+                        append((extra, pos))
+            pos += 1
         return out
 
     @staticmethod
