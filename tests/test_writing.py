@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from whoosh import index as windex
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filestore import FileStorage
 
@@ -50,39 +51,67 @@ def _segment_files(path: Path) -> dict[str, bytes]:
         compound.close()
 
 
-@pytest.mark.parametrize("limitmb", [128, 0.05])  # 0.05: the postings pool spills to sorted runs on disk
-def test_segment_writer_writes_byte_for_byte_what_whoosh_writes(tmp_path, limitmb):
-    docs = _documents(700)  # > one 128-posting block for the common words
-    files = {}
-    for kind in ("whoosh", "ours"):
-        path = tmp_path / kind
-        path.mkdir()
-        ix = windex.create_in(str(path), build_schema())
+def _postings(ix) -> dict:
+    """(field, term) -> (term statistics, [(docnum, weight, encoded value)]) of the whole index."""
+    out = {}
+    with ix.reader() as reader:
+        for fieldname, text in reader.all_terms():
+            info = reader.term_info(fieldname, text)
+            stats = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight(), info.min_id(), info.max_id())
+            matcher = reader.postings(fieldname, text)
+            items = []
+            while matcher.is_active():
+                items.append((matcher.id(), matcher.weight(), matcher.value()))
+                matcher.next()
+            out[fieldname, text] = (stats, items)
+    return out
+
+
+def _inlined(path: Path) -> int:
+    """How many terms keep their postings in the term entry."""
+    from whoosh.codec.whoosh3 import W3TermInfo
+
+    with windex.open_dir(str(path)).reader() as reader:
+        return sum(W3TermInfo.from_bytes(raw).is_inlined() for raw in reader._terms._tindex.values())
+
+
+def _build(path: Path, docs: list[dict], kind: str, limitmb: float = 128, parts: int = 1):
+    path.mkdir()
+    ix = windex.create_in(str(path), build_schema())
+    size = -(-len(docs) // parts)
+    for start in range(0, len(docs), size):
         writer = ix.writer(limitmb=limitmb) if kind == "whoosh" else segment_writer(ix, limitmb=limitmb)
-        for doc in docs:
+        for doc in docs[start : start + size]:
             writer.add_document(**doc)
-        writer.commit()
-        files[kind] = _segment_files(path)
+        writer.commit(merge=False)
+    return ix
+
+
+@pytest.mark.parametrize("limitmb", [128, 0.05])  # 0.05: the postings pool spills to sorted runs on disk
+def test_segment_writer_writes_what_whoosh_writes_with_single_postings_inline(tmp_path, limitmb):
+    docs = _documents(700)  # > one 128-posting block for the common words
+    ixs = {kind: _build(tmp_path / kind, docs, kind, limitmb) for kind in ("whoosh", "ours")}
+    files = {kind: _segment_files(tmp_path / kind) for kind in ixs}
     assert set(files["ours"]) == set(files["whoosh"]) and "pst" in files["ours"]
-    for name, data in files["whoosh"].items():
-        assert files["ours"][name] == data, name
+    for name, data in files["whoosh"].items():  # stored fields, lengths, columns: the same bytes
+        if name not in ("trm", "pst"):
+            assert files["ours"][name] == data, name
+    # terms and postings: the same, read back; single postings inline, so a smaller postings file
+    assert _postings(ixs["ours"]) == _postings(ixs["whoosh"])
+    assert _inlined(tmp_path / "whoosh") == 0 and _inlined(tmp_path / "ours") > 100
+    assert len(files["ours"]["pst"]) < len(files["whoosh"]["pst"])
+    # the table of contents names Whoosh's own codec: any Whoosh reads the index
+    assert type(ixs["ours"]._segments()[0].codec()) is W3Codec
 
 
 def test_segment_writer_merges_segments_like_whoosh(tmp_path):
     """A merge re-writes the postings of the merged segments through the same flush."""
     docs = _documents(300)
-    files = {}
-    for kind in ("whoosh", "ours"):
-        path = tmp_path / kind
-        path.mkdir()
-        ix = windex.create_in(str(path), build_schema())
-        new_writer = ix.writer if kind == "whoosh" else lambda: segment_writer(ix)
-        for part in (docs[:150], docs[150:]):
-            writer = new_writer()
-            for doc in part:
-                writer.add_document(**doc)
-            writer.commit(merge=False)
+    ixs = {kind: _build(tmp_path / kind, docs, kind, parts=2) for kind in ("whoosh", "ours")}
+    for kind, ix in ixs.items():
         assert len(ix._segments()) == 2
-        new_writer().commit(optimize=True)
-        files[kind] = _segment_files(path)  # one segment again
-    assert files["ours"] == files["whoosh"]
+        (ix.writer() if kind == "whoosh" else segment_writer(ix)).commit(optimize=True)
+    assert len(ixs["ours"]._segments()) == 1
+    assert _postings(ixs["ours"]) == _postings(ixs["whoosh"])
+    with ixs["ours"].searcher() as searcher:
+        assert [searcher.stored_fields(n) for n in range(300)] == [ixs["whoosh"].searcher().stored_fields(n) for n in range(300)]
