@@ -23,12 +23,10 @@ Both writing processes (this one and pipeline.SubWriter's) use :func:`segment_wr
 
 from __future__ import annotations
 
-from pickle import dumps
 from typing import Any, Callable, Iterable
 
 from whoosh import formats
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
-from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
 from .analysis import NewsTokenizer
@@ -143,8 +141,9 @@ class _SegmentWriter(SegmentWriter):
 def _text_postings(field: Any, value: Any) -> Iterable[tuple[bytes, int, float, bytes]] | None:
     """``field.index(value)`` for a NewsTokenizer text field with positions, else None."""
     analyzer = field.analyzer
-    if type(field.format) is not formats.Positions or not isinstance(analyzer, NewsTokenizer) or not isinstance(value, str):
+    if not isinstance(field.format, formats.Positions) or not isinstance(analyzer, NewsTokenizer) or not isinstance(value, str):
         return None
+    encode = field.format.encode
     positions: dict[str, list[int]] = {}
     for text, pos in analyzer.term_positions(value):
         found = positions.get(text)
@@ -155,10 +154,8 @@ def _text_postings(field: Any, value: Any) -> Iterable[tuple[bytes, int, float, 
     boost = field.format.field_boost
     items = []
     for text, poslist in positions.items():
-        # Positions.encode: the count, then the pickled deltas; the weight is the sum of the
-        # tokens' boosts (1.0 each) times the format's boost
-        deltas = [poslist[0]] + [b - a for a, b in zip(poslist, poslist[1:])]
-        items.append((text.encode("utf-8"), len(poslist), float(len(poslist)) * boost, pack_uint(len(deltas)) + dumps(deltas, 2)))
+        # as Positions.word_values: the weight is the tokens' boosts (1.0 each) times the format's
+        items.append((text.encode("utf-8"), len(poslist), float(len(poslist)) * boost, encode(poslist)))
     return items
 
 
