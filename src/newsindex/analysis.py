@@ -44,6 +44,9 @@ _TOKEN = re.compile(
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'"})
 _STOPPED = ""  # cache marker: the word is a stopword (unless written as an acronym)
 _CACHE_LIMIT = 200_000  # words; a real archive has ~100k distinct words, so this rarely clears
+#: term_positions results kept for the texts read last (a release's title, summary and body).
+_RECENT_TEXTS = 8
+_RECENT: dict[tuple[str, str, frozenset[str]], list[tuple[str, int]]] = {}
 
 
 def fold(text: str) -> str:
@@ -211,10 +214,26 @@ class NewsTokenizer(Tokenizer):
         writes (about twice as fast), and must stay in step with it (tests/test_analysis.py
         compares the two).
         """
+        # The same text is read twice in a row when a release is indexed: by the issue tagger
+        # (as a query), then by the writer (with another tokenizer object: the index's,
+        # unpickled). Both get the one reading; it is shared, so callers must not change it.
+        # A query reads hashtags once ("#metoo"), an index also as the word ("metoo", at the
+        # same position): the query reading is the index one without those.
+        key = (value, self.language, self.stoplist)
+        out = _RECENT.get(key)
+        if out is None:
+            out = self._index_positions(value)
+            if len(_RECENT) >= _RECENT_TEXTS:
+                _RECENT.clear()
+            _RECENT[key] = out
+        if mode != "query":
+            return out
+        return [pair for i, pair in enumerate(out) if not i or pair[1] != out[i - 1][1]]
+
+    def _index_positions(self, value: str) -> list[tuple[str, int]]:
         out: list[tuple[str, int]] = []
         append = out.append
         term = self.term
-        index_mode = mode != "query"
         matches = list(_TOKEN.finditer(value))
         pos = 0
         for i, match in enumerate(matches):
@@ -233,10 +252,9 @@ class NewsTokenizer(Tokenizer):
             else:
                 text = fold(raw)
                 append((text, pos))
-                if index_mode:
-                    extra = term(raw[1:]) or fold(raw[1:])
-                    if extra and extra != text:
-                        append((extra, pos))
+                extra = term(raw[1:]) or fold(raw[1:])
+                if extra and extra != text:
+                    append((extra, pos))
             pos += 1
         return out
 
