@@ -71,6 +71,11 @@ MODES: tuple[str, ...] = ("plain", "country", "facets", "dates")
 # ----------------------------------------------------------------------------- corpus
 
 
+def _plural(count, noun: str) -> str:
+    """'1 commit', '3 commits': a figure reads as a sentence in the CI log."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def load_corpus(data: Path, limit: int | None, copies: int = 1) -> list[Any]:
     """Reuters stories with a title, as newsindex Releases; ``copies`` > 1 appends synthetic copies.
 
@@ -373,7 +378,7 @@ def compare(data: Path, limit: int | None, rounds: int, work: Path, lines: list[
     say(f"  releases/s                {n['per_s']:9,.0f}    {b['per_s']:9,.0f}   {_ratio(n['per_s'], b['per_s'])}  (target >= 2x)")
     say(f"  index size MB             {n['size_mb']:9.1f}    {b['size_mb']:9.1f}   {_ratio(n['size_mb'], b['size_mb'])}  (target <= 1x)")
     say(f"  peak memory MB (process)  {n['peak_rss_mb']:9.1f}    {b['peak_rss_mb']:9.1f}   {_ratio(n['peak_rss_mb'], b['peak_rss_mb'])}  (corpus loaded in both)")
-    say(f"  newsindex workers: {n['extra'].get('workers')} writing process(es) beside the indexer (peak {n.get('worker_rss_mb', 0):.0f} MB); {n['extra'].get('commits')} commits")
+    say(f"  newsindex workers: {n['extra'].get('workers')} writing process(es) beside the indexer (peak {n.get('worker_rss_mb', 0):.0f} MB); {_plural(n['extra'].get('commits'), 'commit')}")
     extraction = extraction_speed(data, limit)
     results["extraction_per_s"] = extraction
     say(f"  facet extraction alone (countries + issues + speakers, one process): {extraction:,.0f} releases/s")
