@@ -44,6 +44,10 @@ TIME_FACETS: tuple[str, ...] = ("year", "month", "week")
 _UINT32 = "I" if array("I").itemsize == 4 else "L"
 
 
+#: CompactPositions' encoding of a single position below 256, prebuilt.
+_ONE_POSITION: tuple[bytes, ...] = tuple(bytes((1, position)) for position in range(0x100))
+
+
 class CompactPositions(formats.Positions):
     """Whoosh's Positions format, with a posting's positions packed instead of pickled.
 
@@ -56,6 +60,8 @@ class CompactPositions(formats.Positions):
     """
 
     def encode(self, poslist: Any) -> bytes:
+        if len(poslist) == 1 and poslist[0] < 0x100:  # most postings: one word early in a field
+            return _ONE_POSITION[poslist[0]]
         deltas = [poslist[0], *(b - a for a, b in zip(poslist, poslist[1:]))]
         top = max(deltas)
         if top < 0x100:

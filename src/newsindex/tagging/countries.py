@@ -111,6 +111,9 @@ class Gazetteer:
         # Every first word in capitals: one lookup of a word's capitals rules out the four
         # lookups (as written, bare, and their capitals) for the nine words in ten that start nothing.
         self.first_caps = frozenset(first.upper() for first in self.longest)
+        # The first two words of every longer form ("the Netherlands", "NEW ZEALAND"): "the" starts
+        # a form, but "the company" starts none, so the scan tries only the one-word reading.
+        self.first_pairs = frozenset(" ".join(key.split(" ")[:2]) for key in (*self.exact, *self.caps) if " " in key)
 
     def lookup(self, key: str, caps: bool) -> _Entry | None:
         entry = self.exact.get(key)
@@ -169,18 +172,9 @@ def country_name(code: str) -> str:
 def _mentions(text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all_caps: bool) -> list[tuple[str, str, float, str]]:
     """(code, kind, weight, surface) for every gazetteer form in ``text``, longest match first."""
     text = text.replace("’", "'")
-    words: list[tuple[int, int, str]] = []
-    for m in _WORD.finditer(text):
-        word = m.group()
-        # "Guinea-Bissau" is a name; "US-China" is two: split hyphenated words the gazetteer doesn't know
-        if "-" in word and gaz.lookup(word.rstrip("."), True) is None and gaz.lookup(word.split("'")[0], True) is None:
-            offset = m.start()
-            for part in word.split("-"):
-                if part:
-                    words.append((offset, offset + len(part), part))
-                offset += len(part) + 1
-        else:
-            words.append((m.start(), m.end(), word))
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    if "-" in text:
+        words = _split_hyphens(words, gaz)
     found: list[tuple[str, str, float, str]] = []
     i, n = 0, len(words)
     longest = gaz.longest
@@ -195,6 +189,8 @@ def _mentions(text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all
         if not most:
             i += 1
             continue
+        if most > 1 and i + 1 < n and not _starts_pair(head, words[i + 1][2], gaz.first_pairs, all_caps):
+            most = 1
         match = None
         for size in range(min(MAX_NGRAM, most, n - i), 0, -1):
             parts = words[i : i + size]
@@ -225,6 +221,36 @@ def _mentions(text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all
             found.append((entry.code, entry.kind, KIND_WEIGHT.get(entry.kind, 1.0) * factor, surface.rstrip(".") if not surface.endswith("S.") else surface))
         i += size
     return found
+
+
+def _split_hyphens(words: list[tuple[int, int, str]], gaz: Gazetteer) -> list[tuple[int, int, str]]:
+    """"Guinea-Bissau" is a name; "US-China" is two: split hyphenated words the gazetteer doesn't know."""
+    split: list[tuple[int, int, str]] = []
+    for start, end, word in words:
+        if "-" in word and gaz.lookup(word.rstrip("."), True) is None and gaz.lookup(word.split("'")[0], True) is None:
+            offset = start
+            for part in word.split("-"):
+                if part:
+                    split.append((offset, offset + len(part), part))
+                offset += len(part) + 1
+        else:
+            split.append((start, end, word))
+    return split
+
+
+def _starts_pair(head: str, second: str, pairs: frozenset[str], all_caps: bool) -> bool:
+    """Could ``head second ...`` be a form of two or more words? (The second word may be the
+    last, read without "'s" or a final period, as the scan reads it.)"""
+    seconds = [second]
+    if second.endswith(("'s", "'")):
+        seconds.append(second.rsplit("'", 1)[0])
+    if second.endswith(".") and second.count(".") == 1:
+        seconds.append(second[:-1])
+    for word in seconds:
+        pair = f"{head} {word}"
+        if pair in pairs or ((all_caps or pair.isupper()) and pair.upper() in pairs):
+            return True
+    return False
 
 
 def tag_countries(text: str, title: str | None = None) -> list[CountryTag]:
