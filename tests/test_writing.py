@@ -115,3 +115,18 @@ def test_segment_writer_merges_segments_like_whoosh(tmp_path):
     assert _postings(ixs["ours"]) == _postings(ixs["whoosh"])
     with ixs["ours"].searcher() as searcher:
         assert [searcher.stored_fields(n) for n in range(300)] == [ixs["whoosh"].searcher().stored_fields(n) for n in range(300)]
+
+
+def test_with_nothing_inline_the_term_and_postings_files_are_whooshs_bytes(tmp_path, monkeypatch):
+    """The term-at-a-time add_postings fills blocks exactly as Whoosh's posting-at-a-time one."""
+    import newsindex.writing as writing
+
+    monkeypatch.setattr(writing, "INLINE_UP_TO", 0)
+    docs = _documents(700)  # common words span several 128-posting blocks
+    for kind in ("whoosh", "ours"):
+        _build(tmp_path / kind, docs, kind, parts=2)
+        ix = windex.open_dir(str(tmp_path / kind))
+        (ix.writer() if kind == "whoosh" else segment_writer(ix)).commit(optimize=True)  # and a merge
+    files = {kind: _segment_files(tmp_path / kind) for kind in ("whoosh", "ours")}
+    assert files["ours"]["pst"] == files["whoosh"]["pst"]
+    assert files["ours"]["trm"] == files["whoosh"]["trm"]
