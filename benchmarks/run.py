@@ -19,7 +19,7 @@ buckets, and stored speaker details. It indexes with ``NewsIndex.add(strict=Fals
 lenient mode: a commit every 10,000 releases, so a crash loses at most one batch), with a
 second process writing part of each batch when a second core is free (pipeline.SubWriter).
 
-Each build runs in its own subprocess so its peak memory (``ru_maxrss``) is its own. Queries
+Each build runs in its own subprocess so its peak memory (``VmHWM``) is its own. Queries
 run in this process on both indexes, interleaved per query so load spikes hit both alike.
 
 Exit status is 0 when the corpus is missing (nothing to measure, said on stdout): the benchmarks
@@ -69,11 +69,6 @@ MODES: tuple[str, ...] = ("plain", "country", "facets", "dates")
 
 
 # ----------------------------------------------------------------------------- corpus
-
-
-def _plural(count, noun: str) -> str:
-    """'1 commit', '3 commits': a figure reads as a sentence in the CI log."""
-    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def load_corpus(data: Path, limit: int | None, copies: int = 1) -> list[Any]:
@@ -364,6 +359,11 @@ def pct(values: Sequence[float], q: float) -> float:
 
 def _ratio(ours: float, base: float) -> str:
     return f"{ours / base:5.2f}x" if base else "  n/a"
+
+
+def _plural(count, noun: str) -> str:
+    """'1 commit', '3 commits': a figure reads as a sentence in the CI log."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def compare(data: Path, limit: int | None, rounds: int, work: Path, lines: list[str], results: dict[str, Any]) -> None:
