@@ -71,6 +71,9 @@ def test_quotes_after_the_attribution_are_kept(sample):
         ("Gwen Lee, China campaigner, said: “Free them.”", ("Gwen Lee", "China campaigner", "")),
         ("Human Rights Watch's China director Sophie Richardson said on Monday that…", ("Sophie Richardson", "China director", "Human Rights Watch")),
         ("“Enough,” said John Smith, a spokesman for the U.S. State Department.", ("John Smith", "spokesman", "U.S. State Department")),
+        # plain ASCII newswire, the job word in capitals (the quick check lowers ASCII text)
+        ("Mary Jones, Chief Economist at Merrill Lynch, said rates would fall.", ("Mary Jones", "Chief Economist", "Merrill Lynch")),
+        ('"Rates will fall," said Mary Jones, CHIEF ECONOMIST at Merrill Lynch.', ("Mary Jones", "CHIEF ECONOMIST", "Merrill Lynch")),
     ],
 )
 def test_each_attribution_shape_gives_name_role_and_organisation(text, expected):

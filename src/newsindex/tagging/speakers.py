@@ -38,6 +38,7 @@ ROLE_WORDS: tuple[str, ...] = (
     "ambassador", "editor", "correspondent", "professor", "fellow", "attorney", "activist",
 )
 _ROLE_WORD = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in ROLE_WORDS) + r")s?\b", re.I)
+_ROLE_WORD_LOWER = re.compile(_ROLE_WORD.pattern)  # for text in lower case
 #: Words that are never part of a person's name here (titles, organisation words, pronouns).
 _NOT_NAME = frozenset(
     """amnesty international usa uk the a an our their his her its this that these those
@@ -87,6 +88,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _BEFORE = tuple((label, re.compile(pattern.pattern + "$")) for label, pattern in _PATTERNS if label != "C'")
 _AFTER = dict(_PATTERNS)["C'"]
 _VERB_ONLY = re.compile(rf"\b{_VERB}\b")
+_CAPITAL_NEXT = re.compile(rf"\s+{_UP}")  # how a name after a verb (shape C') starts
 #: At most this many characters are read before (or after) a verb of saying, back to the start of
 #: its sentence: the longest attribution in our samples
 #: ("Joanne Lin, National Director, Advocacy and Government Affairs for Amnesty International
@@ -166,6 +168,13 @@ def _valid_name(name: str) -> bool:
     return not any(w.casefold().strip("’'") in _NOT_NAME or w.casefold().removesuffix("’s").removesuffix("'s") in _NOT_NAME for w in words)
 
 
+def _has_role_word(text: str) -> bool:
+    """``_ROLE_WORD.search(text)``, three times faster on ASCII text: lowered, it needs no case folding."""
+    if text.isascii():
+        return _ROLE_WORD_LOWER.search(text.lower()) is not None
+    return _ROLE_WORD.search(text) is not None
+
+
 def _valid_role(role: str) -> bool:
     return bool(role) and _ROLE_WORD.search(role) is not None and len(role.split()) <= 10
 
@@ -202,22 +211,25 @@ def extract_speakers(text: str) -> list[Speaker]:
     # matching the patterns across a whole story cost ~10 ms per 3,000 characters; this ~0.2 ms.
     for verb in _VERB_ONLY.finditer(text):
         speaker, name_start, span = None, 0, (0, 0)
-        window_start = _sentence_start(text, verb.start())
-        before = text[window_start : verb.end()]
-        # Every shape has a job word before the verb (or, for C', after it): most "said"s in news
-        # ("police said", "he said") have none and cost one quick search.
-        possessive = "’s" in before or "'s" in before
-        comma = "," in before
-        for label, pattern in (_BEFORE if _ROLE_WORD.search(before, max(0, len(before) - _ROLE_REACH)) else ()):
-            if (label in "AD" and not possessive) or (label in "CDE" and not comma):
-                continue  # cheap string tests before a costly search
-            match = pattern.search(before)
-            if match is not None:
-                speaker = _speaker(label, match)
-                if speaker is not None:
-                    name_start, span = window_start + match.start("name"), (window_start + match.start(), window_start + match.end())
-                    break
-        if speaker is None:
+        # Every shape but C' has a job word shortly before the verb: most "said"s in news ("police
+        # said", "he said") have none and cost one quick search. (Searched in the text, not yet
+        # cut at the sentence start: a job word there may be in the sentence; none, none in it.)
+        if _has_role_word(text[max(0, verb.end() - _ROLE_REACH) : verb.end()]):
+            window_start = _sentence_start(text, verb.start())
+            before = text[window_start : verb.end()]
+            possessive = "’s" in before or "'s" in before
+            comma = "," in before
+            for label, pattern in (_BEFORE if _ROLE_WORD.search(before, max(0, len(before) - _ROLE_REACH)) else ()):
+                if (label in "AD" and not possessive) or (label in "CDE" and not comma):
+                    continue  # cheap string tests before a costly search
+                match = pattern.search(before)
+                if match is not None:
+                    speaker = _speaker(label, match)
+                    if speaker is not None:
+                        name_start, span = window_start + match.start("name"), (window_start + match.start(), window_start + match.end())
+                        break
+        # C' (said NAME, ROLE at ORG) has a name right after the verb: "said the", "said it" don't.
+        if speaker is None and _CAPITAL_NEXT.match(text, verb.end()):
             match = _AFTER.match(text, verb.start(), _sentence_end(text, verb.end()))
             if match is not None:
                 speaker = _speaker("C'", match)
