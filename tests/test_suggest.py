@@ -108,3 +108,60 @@ def test_a_word_common_in_the_archive_is_not_corrected_even_when_a_filter_leaves
         results = idx.search("coup", country="FJ")
         assert results.total == 1
         assert results.suggestions == expected
+
+
+def test_the_kept_lexicon_finds_what_whooshs_terms_within_finds(tmp_path):
+    """spelling._Lexicon reads the lexicon once per snapshot; its answers must be Whoosh's."""
+    from whoosh.reading import IndexReader
+
+    from newsindex import load_sample
+    from newsindex.spelling import _lexicon
+
+    with NewsIndex.create(tmp_path / "idx") as ix:
+        ix.add(load_sample() + RELEASES)
+        reader = ix._current().searcher.reader()
+        lexicon = _lexicon(reader)
+        words = {t.decode() if isinstance(t, bytes) else t for _, t in reader.all_terms()}
+        checked = 0
+        for word in sorted(words)[::7] + ["tiananmin", "uighur", "detaned", "hnog", "x"]:
+            for field in ("title", "summary", "body"):
+                for maxdist, prefix in ((1, 1), (2, 1), (2, 2), (1, 0)):
+                    # Whoosh's lexicon walk (what it does for an index of several segments)
+                    expected = sorted(IndexReader.terms_within(reader, field, word, maxdist, prefix=prefix))
+                    assert lexicon.within(reader, field, word, maxdist, prefix) == expected, (word, field, maxdist, prefix)
+                    checked += bool(expected)
+        assert checked > 100  # most lookups found something: the comparison is not vacuous
+
+
+def test_kept_corrections_are_dropped_when_the_index_changes(tmp_path):
+    with NewsIndex.create(tmp_path / "idx") as ix:
+        ix.add(RELEASES)
+        assert ix.search("Tibetens").suggestions == ()  # nothing near it yet
+        ix.add([Release(title=f"Tibetan monks detained {n}", date=D(2021, 3, n), summary="Tibetan monks were held.") for n in range(1, 4)])
+        # the same word again, on the new snapshot: its corrections are looked for afresh
+        assert ix.search("Tibetens").suggestions == ("Tibetan",)
+        assert ix.search("Tibetans").total == 3
+
+
+def test_two_swapped_letters_are_one_edit_whatever_the_segments(index):
+    # "Uyhgur": one swap from "Uyghur". Whoosh's automaton for a one-segment index counted it as
+    # two edits (too many for a 6-letter word), its lexicon walk for several segments as one.
+    assert len(index._current().searcher.reader().leaf_readers()) == 1
+    assert index.search("Uyhgur").suggestions == ("Uyghur",)
+
+
+def test_the_kept_lexicon_goes_with_its_snapshot(tmp_path):
+    import gc
+
+    from newsindex.spelling import _LEXICONS
+
+    with NewsIndex.create(tmp_path / "idx") as ix:
+        ix.add(RELEASES)
+        ix.search("Tiananmin")
+        assert len(_LEXICONS) >= 1
+        before = set(map(id, _LEXICONS.keys()))
+        for n in range(3):  # each add makes a new snapshot; the old ones must not be kept alive
+            ix.add([Release(title=f"Vigil {n}", date=D(2021, 6, 4 + n))])
+            ix.search("Tiananmin")
+        gc.collect()
+        assert len(_LEXICONS) <= len(before) + 1
