@@ -66,6 +66,8 @@ DATE_RANGES: tuple[tuple[str, str], ...] = (
     ("1987-02-26", "1987-03-05"), ("1987-06-01", "1987-10-31"),
 )
 MODES: tuple[str, ...] = ("plain", "country", "facets", "dates")
+#: Builds of at least this many stories are the indexing target's measure (the full Reuters set).
+FULL_BUILD = 10_000
 
 
 # ----------------------------------------------------------------------------- corpus
@@ -375,7 +377,10 @@ def compare(data: Path, limit: int | None, rounds: int, work: Path, lines: list[
     say = lines.append
     say(f"corpus: {n['releases']:,} Reuters-21578 stories ({data})")
     say("indexing                     newsindex     baseline   newsindex/baseline")
-    say(f"  releases/s                {n['per_s']:9,.0f}    {b['per_s']:9,.0f}   {_ratio(n['per_s'], b['per_s'])}  (target >= 2x)")
+    # A short build is mostly the writing worker's start (a fresh interpreter importing Whoosh
+    # and NLTK, ~1-1.5 s): the target is read on the full corpus (benchmarks/README.md).
+    target = "(target >= 2x)" if n["releases"] >= FULL_BUILD else f"(target >= 2x is for {FULL_BUILD:,}+ stories: here the worker's ~1.4 s start-up weighs in)"
+    say(f"  releases/s                {n['per_s']:9,.0f}    {b['per_s']:9,.0f}   {_ratio(n['per_s'], b['per_s'])}  {target}")
     say(f"  index size MB             {n['size_mb']:9.1f}    {b['size_mb']:9.1f}   {_ratio(n['size_mb'], b['size_mb'])}  (target <= 1x)")
     say(f"  peak memory MB (process)  {n['peak_rss_mb']:9.1f}    {b['peak_rss_mb']:9.1f}   {_ratio(n['peak_rss_mb'], b['peak_rss_mb'])}  (corpus loaded in both)")
     say(f"  newsindex workers: {n['extra'].get('workers')} writing process(es) beside the indexer (peak {n.get('worker_rss_mb', 0):.0f} MB); {_plural(n['extra'].get('commits'), 'commit')}")
