@@ -165,3 +165,21 @@ def test_the_kept_lexicon_goes_with_its_snapshot(tmp_path):
             ix.search("Tiananmin")
         gc.collect()
         assert len(_LEXICONS) <= len(before) + 1
+
+
+def test_the_kept_lexicon_stays_within_its_budget_and_still_answers(tmp_path, monkeypatch):
+    from whoosh.reading import IndexReader
+
+    from newsindex import spelling
+
+    monkeypatch.setattr(spelling, "LEXICON_BUDGET", 40)
+    with NewsIndex.create(tmp_path / "idx") as ix:
+        ix.add(RELEASES + [Release(title=f"Word{n} tally {n}", date=D(2021, 1, 1 + n % 28)) for n in range(60)])
+        reader = ix._current().searcher.reader()
+        lexicon = spelling._Lexicon()
+        for word in ("tiananmin", "uighur", "tally", "word12", "hong", "tiananmen", "word1"):
+            for field in ("title", "summary"):
+                expected = sorted(IndexReader.terms_within(reader, field, word, 1, prefix=1))
+                assert lexicon.within(reader, field, word, 1, 1) == expected
+                assert lexicon.kept <= 40
+        assert ix.search("Tiananmin").suggestions == ("Tiananmen",)

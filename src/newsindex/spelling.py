@@ -42,6 +42,9 @@ RARE_RATIO = 3
 #: bank" in Australia) paid for nothing.
 COMMON_WORD_RELEASES = 50
 COMMON_WORD_SHARE = 0.005
+#: Words of the lexicon kept per index snapshot for did-you-mean and fuzzy matching (~60 bytes
+#: each: at most ~20 MB; all the text fields of the 11,000 Reuters stories hold ~33,000).
+LEXICON_BUDGET = 300_000
 #: In fuzzy mode a near word counts this much relative to the exact word (which matches both the
 #: exact and the fuzzy clause), so exact matches rank above near misses.
 FUZZY_BOOST = 0.5
@@ -183,6 +186,7 @@ class _Lexicon:
     def __init__(self) -> None:
         # (No reference to the reader: it is this object's key in _LEXICONS, which it would keep alive.)
         self._by_length: dict[tuple[str, str], dict[int, list[str]]] = {}
+        self.kept = 0  # words in _by_length
         self.corrections: dict[str, list[tuple[int, str]]] = {}
 
     def within(self, reader: Any, fieldname: str, text: str, maxdist: int, prefix: int) -> list[str]:
@@ -194,10 +198,17 @@ class _Lexicon:
         if groups is None:
             groups = {}
             fieldobj = reader.schema[fieldname]
+            count = 0
             for btext in reader.expand_prefix(fieldname, text[:prefix]):
                 word = fieldobj.from_bytes(btext)
                 groups.setdefault(len(word), []).append(word)
-            self._by_length[key] = groups
+                count += 1
+            if self.kept + count > LEXICON_BUDGET:  # a big archive: start again rather than grow
+                self._by_length.clear()
+                self.kept = 0
+            if count <= LEXICON_BUDGET:
+                self._by_length[key] = groups
+                self.kept += count
         found = []
         for length in range(len(text) - maxdist, len(text) + maxdist + 1):
             for word in groups.get(length, ()):
