@@ -45,6 +45,8 @@ COMMON_WORD_SHARE = 0.005
 #: Words of the lexicon kept per index snapshot for did-you-mean and fuzzy matching (~60 bytes
 #: each: at most ~20 MB; all the text fields of the 11,000 Reuters stories hold ~33,000).
 LEXICON_BUDGET = 300_000
+#: Query words whose corrections are kept per snapshot (cleared beyond: a server's memory stays bounded).
+KEPT_CORRECTIONS = 10_000
 #: In fuzzy mode a near word counts this much relative to the exact word (which matches both the
 #: exact and the fuzzy clause), so exact matches rank above near misses.
 FUZZY_BOOST = 0.5
@@ -270,6 +272,8 @@ def _corrections(searcher: Any, word: str, language_analyzer: Any) -> list[tuple
     """(edit distance, surface word) of the likely intended words for one query word, best first."""
     known = _lexicon(searcher.reader()).corrections
     if word not in known:
+        if len(known) >= KEPT_CORRECTIONS:
+            known.clear()
         known[word] = _find_corrections(searcher, word, language_analyzer)
     return known[word]
 
