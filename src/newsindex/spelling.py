@@ -5,8 +5,9 @@ among stems and then mapped back to a word people write: a stem within a small e
 the misspelled word's stem is looked up in one release that contains it, and the surface word
 there closest to what the user typed is suggested ("Uighur" → "Uyghur", not "Uyghurs").
 No extra field, nothing at indexing time: it costs a lexicon walk per first letter, once per
-index snapshot (``_Lexicon``), and runs only when a search finds few hits (``SUGGEST_BELOW``). A suggestion is offered only if the
-corrected query, with the same filters, finds more releases than the original.
+index snapshot (``_Lexicon``), and runs only when a search finds few hits (``SUGGEST_BELOW``).
+A suggestion is offered only if the corrected query, with the same filters, finds more
+releases than the original.
 
 Fuzzy matching is opt-in: ``term~`` in a query, or ``search(..., fuzzy=True)``, which turns every
 plain word into "this word, or a word within ``max_edits`` of it", exact matches ranked first.
@@ -192,7 +193,7 @@ class _Lexicon:
         self.corrections: dict[str, list[tuple[int, str]]] = {}
 
     def within(self, reader: Any, fieldname: str, text: str, maxdist: int, prefix: int) -> list[str]:
-        """What ``reader.terms_within(fieldname, text, maxdist, prefix)`` yields, in lexicon order."""
+        """The terms Whoosh's lexicon walk (``IndexReader.terms_within``) yields, sorted."""
         if prefix < 1:  # the whole field: not worth keeping a copy of
             return sorted(IndexReader.terms_within(reader, fieldname, text, maxdist, prefix=prefix))
         key = (fieldname, text[:prefix])
