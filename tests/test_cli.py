@@ -109,7 +109,7 @@ def test_analyze_prints_the_terms(runner):
     assert result.output.split() == ["women", "right", "us", "#metoo", "metoo"]
 
 
-@pytest.mark.parametrize("command", ["demo", "index", "search", "facets", "show", "stats", "analyze"])
+@pytest.mark.parametrize("command", ["demo", "index", "search", "facets", "show", "stats", "optimize", "analyze"])
 def test_every_command_has_help_with_an_example(runner, command):
     result = runner.invoke(main, [command, "--help"])
     assert result.exit_code == 0 and "Example" in result.output
@@ -127,3 +127,19 @@ def test_a_long_question_that_finds_nothing_suggests_match_any(runner, index_dir
     assert strict.exit_code == 0 and "try --match any" in strict.output
     loose = runner.invoke(main, ["search", str(index_dir), question, "--match", "any"])
     assert "Tiananmen Vigil" in loose.output.split("\n\n")[1] and "try --match any" not in loose.output
+
+
+def test_optimize_merges_an_index_of_several_segments(runner, tmp_path, monkeypatch):
+    import newsindex.index
+
+    monkeypatch.setattr(newsindex.index, "MERGE_BELOW", 1)  # commits keep every segment, as big imports do
+    index_dir = tmp_path / "idx"
+    assert runner.invoke(main, ["index", str(index_dir), str(FIXTURE), "-q", "--batch-size", "4"]).exit_code == 0
+    before = json.loads(runner.invoke(main, ["stats", str(index_dir), "--json"]).output)
+    result = runner.invoke(main, ["optimize", str(index_dir)])
+    assert result.exit_code == 0, result.output
+    assert f"{before['segments']} segments merged into 1" in result.output and "12 releases" in result.output
+    after = runner.invoke(main, ["stats", str(index_dir)])
+    assert "in 1 segment" in after.output
+    again = runner.invoke(main, ["optimize", str(index_dir)])
+    assert "already one segment" in again.output

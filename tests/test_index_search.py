@@ -294,3 +294,60 @@ def test_commits_merge_small_segments_keep_big_ones_and_drop_replaced_ones(tmp_p
         idx.add([dataclasses.replace(r, title=r.title + " (revised)") for r in corrected[:35]])
         assert segments(idx) == [50, 65]  # 35 of the 65 replaced, more deleted than live: compacted
         assert len(idx) == 115 and idx.search("corrected", limit=0).total == 50 and idx.search("revised", limit=0).total == 35
+
+
+def _everything(ix, scores=True):
+    """What a user sees of an index: each release found, its rank and score, facets and counts.
+
+    (Scores only without deletions: a deleted release still counts in BM25's statistics, the
+    number of releases and the average lengths, until its segment is merged.)
+    """
+    found = ix.search("", limit=100, facets=("country", "issue", "year", "type"))
+    scored = ix.search("china OR hong OR vigil", match="any", limit=100)
+    return (
+        sorted((h.id, h.title, h.countries, h.issues) for h in found.hits),
+        {name: [(c.value, c.count) for c in counts] for name, counts in found.facets.items()},
+        [(h.id, round(h.score, 6) if scores else None) for h in scored.hits],
+    )
+
+
+def test_optimize_merges_the_segments_and_changes_nothing_a_user_sees(tmp_path, monkeypatch):
+    import newsindex.index
+
+    monkeypatch.setattr(newsindex.index, "MERGE_BELOW", 1)  # commits keep every segment, as big imports do
+    with NewsIndex.create(tmp_path / "idx") as ix:
+        extra = rel("Extra release", D(2022, 1, 1), "To be deleted.")
+        ix.add(RELEASES[:2] + [extra])  # one segment holding a release to delete
+        for release in RELEASES[2:]:
+            ix.add([release])  # a segment each
+        ix.delete(extra.id)
+        before_stats, before = ix.stats(), _everything(ix, scores=False)
+        assert before_stats.segments == 1 + len(RELEASES) - 2 and before_stats.releases == len(RELEASES)
+        assert ix.optimize() == before_stats.segments
+        after_stats = ix.stats()
+        assert after_stats.segments == 1 and after_stats.releases == len(RELEASES)
+        assert _everything(ix, scores=False) == before
+        assert not ix._current().searcher.reader().has_deletions()  # the deleted release is gone for good
+        assert ix.optimize() == 1  # nothing left to do
+    with NewsIndex.open(tmp_path / "idx") as reopened:  # and on disk
+        assert reopened.stats().segments == 1 and _everything(reopened, scores=False) == before
+
+
+def test_optimize_says_when_another_writer_holds_the_lock(tmp_path, monkeypatch):
+    import newsindex.index
+    from newsindex import IndexLockedError
+
+    monkeypatch.setattr(newsindex.index, "MERGE_BELOW", 1)
+    with NewsIndex.create(tmp_path / "idx") as ix:
+        ix.add(RELEASES[:3])
+        ix.add(RELEASES[3:])
+        held = ix._writer(0)  # another writer holds the lock
+        try:
+            with pytest.raises(IndexLockedError):
+                ix.optimize()
+        finally:
+            held.cancel()
+        assert ix.stats().segments == 2
+        before = _everything(ix)
+        assert ix.optimize() == 2 and ix.stats().segments == 1
+        assert _everything(ix) == before  # nothing deleted: the same scores too

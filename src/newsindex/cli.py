@@ -396,10 +396,37 @@ def stats(index_path: str, as_json: bool) -> None:
     click.echo(f"{'releases:':<16}{figures.releases:,}")
     span = f"{figures.first_date} … {figures.last_date}" if figures.first_date else "-"
     click.echo(f"{'dates:':<16}{span}" + (f" ({figures.undated} undated)" if figures.undated else ""))
-    click.echo(f"{'size:':<16}{figures.size_bytes / 1e6:.1f} MB")
+    click.echo(f"{'size:':<16}{figures.size_bytes / 1e6:.1f} MB in {figures.segments} segment{'s' if figures.segments != 1 else ''}")
     click.echo(f"{'language:':<16}{figures.language}")
     click.echo(f"{'schema:':<16}v{figures.schema_version} (newsindex {figures.library_version})")
     click.echo(f"{'facet values:':<16}" + ", ".join(f"{k} {v}" for k, v in figures.facet_values.items()))
+
+
+@main.command()
+@click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
+@click.option("--timeout", default=0.0, show_default=True, help="Seconds to wait for another writer's lock.")
+@handle_errors
+def optimize(index_path: str, timeout: float) -> None:
+    """Merge INDEX's segments into one: smaller, and deleted releases gone for good.
+
+    Takes about as long as indexing did; searches keep working meanwhile.
+
+    \b
+    Example:
+      newsindex optimize releases.idx
+    """
+    with NewsIndex.open(index_path) as index:
+        before = index.stats()
+        started = time.perf_counter()
+        merged = index.optimize(timeout=timeout)
+        after = index.stats()
+    if merged <= 1 and after.size_bytes == before.size_bytes:
+        click.echo(f"{index_path}: already one segment ({after.size_bytes / 1e6:.1f} MB), nothing to do")
+        return
+    click.echo(
+        f"{index_path}: {merged} segment{'s' if merged != 1 else ''} merged into {after.segments}, "
+        f"{before.size_bytes / 1e6:.1f} MB -> {after.size_bytes / 1e6:.1f} MB, {after.releases:,} releases, in {time.perf_counter() - started:.1f} s"
+    )
 
 
 @main.command("analyze")

@@ -106,6 +106,7 @@ class IndexStats:
     schema_version: int
     library_version: str
     facet_values: Mapping[str, int] = field(default_factory=dict)
+    segments: int = 1  # Whoosh segments: an import leaves several; optimize() merges them
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -119,6 +120,7 @@ class IndexStats:
             "schema_version": self.schema_version,
             "library_version": self.library_version,
             "facet_values": dict(self.facet_values),
+            "segments": self.segments,
         }
 
 
@@ -634,6 +636,7 @@ class NewsIndex:
                 facet_values=MappingProxyType(
                     {name: sum(1 for docs in snap.docs_by_value[name].values() if docs & live) for name in FACET_FIELDS}
                 ),
+                segments=len(self._ix._segments()),
             )
 
     # ----------------------------------------------------------------------- writing
@@ -800,6 +803,25 @@ class NewsIndex:
             _commit(writer, None)
             self._invalidate()
             return len(present)
+
+    def optimize(self, *, timeout: float = 0.0) -> int:
+        """Merge the index's segments into one; returns how many there were.
+
+        An import writes a segment per process and batch (500,000 releases leave about 100),
+        each with its own term dictionary, and commits merge only small ones (see
+        ``_merge_policy``) so that importing stays fast. One segment is smaller (the 11,000
+        Reuters stories: 24.8 → 22.6 MB) and drops deleted and replaced releases for good. It
+        costs about as long as the import did and holds the write lock meanwhile; searches go
+        on, on the snapshot they have.
+        """
+        with self._lock:
+            segments = self._ix._segments()
+            if len(segments) <= 1 and not any(segment.has_deletions() for segment in segments):
+                return len(segments)
+            writer = self._writer(timeout)
+            writer.commit(optimize=True)  # cleans up (lock, scratch files) if it fails
+            self._invalidate()
+            return len(segments)
 
     # ----------------------------------------------------------------------- searching
 
