@@ -363,7 +363,7 @@ def _ratio(ours: float, base: float) -> str:
     return f"{ours / base:5.2f}x" if base else "  n/a"
 
 
-def _plural(count, noun: str) -> str:
+def _plural(count: int, noun: str) -> str:
     """'1 commit', '3 commits': a figure reads as a sentence in the CI log."""
     return f"{count} {noun}" + ("" if count == 1 else "s")
 

@@ -224,7 +224,10 @@ def _mentions(text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all
 
 
 def _split_hyphens(words: list[tuple[int, int, str]], gaz: Gazetteer) -> list[tuple[int, int, str]]:
-    """"Guinea-Bissau" is a name; "US-China" is two: split hyphenated words the gazetteer doesn't know."""
+    """``words`` with each hyphenated word the gazetteer doesn't know split in its parts.
+
+    "Guinea-Bissau" is a name; "US-China" is two.
+    """
     split: list[tuple[int, int, str]] = []
     for start, end, word in words:
         if "-" in word and gaz.lookup(word.rstrip("."), True) is None and gaz.lookup(word.split("'")[0], True) is None:
