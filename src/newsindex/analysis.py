@@ -11,21 +11,26 @@ faster than four chained generators (see benchmarks/). The class lives at a stab
 path because Whoosh pickles the analyzer into the index; it drops its stemmer and cache
 when pickled and rebuilds them lazily.
 
-NLTK is imported lazily (it costs ~180 ms) and only its Snowball/Porter stemmers are used:
-they need no downloaded ``nltk_data``.
+Only NLTK's Snowball/Porter stemmers are used (they need no downloaded ``nltk_data``), loaded
+on their own when first needed rather than through ``import nltk`` (see snowball_stemmer).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
+import threading
+import types
 import unicodedata
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from whoosh.analysis import Token, Tokenizer
 
-__all__ = ["NewsTokenizer", "news_analyzer", "analyze", "stopwords", "SNOWBALL_LANGUAGES", "fold"]
+__all__ = ["NewsTokenizer", "news_analyzer", "analyze", "stopwords", "SNOWBALL_LANGUAGES", "fold", "snowball_stemmer"]
 
 #: Languages the Snowball stemmer knows (NLTK's list, with "porter" for the classic Porter stemmer).
 SNOWBALL_LANGUAGES: tuple[str, ...] = (
@@ -73,6 +78,52 @@ def stopwords(language: str = "english") -> frozenset[str]:
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+_LOADING = threading.Lock()
+
+
+@lru_cache(maxsize=None)
+def snowball_stemmer(language: str) -> Callable[[str], str]:
+    """NLTK's Snowball stemmer for ``language`` (its ``stem`` method), loaded on its own.
+
+    ``import nltk`` runs NLTK's package ``__init__``, which imports nearly all of NLTK (numpy,
+    its corpus readers, ...): ~0.3-0.4 s, more than the rest of a search. The stemmer is three
+    small modules (nltk/stem/snowball.py and the porter, api, util modules it imports), so
+    they are loaded under empty stand-ins for the ``nltk``, ``nltk.stem`` and ``nltk.corpus``
+    packages (~15 ms), then every ``nltk`` entry this put in ``sys.modules`` is taken out again,
+    so a later ``import nltk`` anywhere in the process is NLTK's own, whole. The stemmer is
+    NLTK's very code, so terms are the same as through a full import (tests/test_analysis.py
+    compares them); if the light load fails (another NLTK layout), NLTK is imported whole.
+    """
+    if "nltk" not in sys.modules:
+        with _LOADING:  # the stand-ins are process-wide for the few ms of the load
+            stem = _light_snowball(language)
+        if stem is not None:
+            return stem
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer(language).stem
+
+
+def _light_snowball(language: str) -> Callable[[str], str] | None:
+    spec = importlib.util.find_spec("nltk")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    root = Path(list(spec.submodule_search_locations)[0])
+    try:
+        for name, folder in (("nltk", root), ("nltk.stem", root / "stem"), ("nltk.corpus", root / "corpus")):
+            stand_in = types.ModuleType(name)
+            stand_in.__path__ = [str(folder)]
+            sys.modules[name] = stand_in
+        sys.modules["nltk.corpus"].stopwords = None  # type: ignore[attr-defined]  # (only read with ignore_stopwords=True)
+        module = importlib.import_module("nltk.stem.snowball")
+        return module.SnowballStemmer(language).stem  # type: ignore[no-any-return]
+    except Exception:  # noqa: BLE001 - any failure: import NLTK the ordinary way
+        return None
+    finally:
+        for name in [n for n in sys.modules if n == "nltk" or n.startswith("nltk.")]:
+            del sys.modules[name]
+
+
 def _is_caps(word: str) -> bool:
     return len(word) >= 2 and word.isupper()
 
@@ -112,9 +163,7 @@ class NewsTokenizer(Tokenizer):
 
     def _stemmer(self) -> Callable[[str], str]:
         if self._stem is None:
-            from nltk.stem.snowball import SnowballStemmer  # lazy: importing nltk costs ~180 ms
-
-            self._stem = SnowballStemmer(self.language).stem
+            self._stem = snowball_stemmer(self.language)
         return self._stem
 
     def term(self, word: str) -> str:
