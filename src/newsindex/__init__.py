@@ -13,22 +13,57 @@ counts and highlighted snippets.
 
 __version__ = "0.1.0"
 
-from .analysis import analyze
-from .errors import (
-    IndexExistsError,
-    IndexLockedError,
-    IndexNotFoundError,
-    IndexVersionError,
-    NewsIndexError,
-    QueryError,
-    SourceError,
-    TaxonomyError,
-)
-from .index import IndexStats, NewsIndex
-from .records import Release
-from .results import AddReport, FacetCount, Hit, Rejection, SearchResults
-from .sources import FORMATS, load_releases, load_sample
-from .tagging import CountryTag, IssueTag, Taxonomy, country_name, load_taxonomy, tag_countries, tag_issues
+from typing import TYPE_CHECKING, Any
+
+# The public names are loaded on first use (PEP 562): `newsindex search` needs the index and
+# the query path, not the source readers or the taggers, and every import is start-up time of
+# each CLI command. `from newsindex import NewsIndex` works as before.
+_HOMES: dict[str, str] = {
+    "analyze": "analysis",
+    "IndexExistsError": "errors", "IndexLockedError": "errors", "IndexNotFoundError": "errors",
+    "IndexVersionError": "errors", "NewsIndexError": "errors", "QueryError": "errors",
+    "SourceError": "errors", "TaxonomyError": "errors",
+    "IndexStats": "index", "NewsIndex": "index",
+    "Release": "records",
+    "AddReport": "results", "FacetCount": "results", "Hit": "results", "Rejection": "results", "SearchResults": "results",
+    "FORMATS": "sources", "load_releases": "sources", "load_sample": "sources",
+    "CountryTag": "tagging", "IssueTag": "tagging", "Taxonomy": "tagging", "country_name": "tagging",
+    "load_taxonomy": "tagging", "tag_countries": "tagging", "tag_issues": "tagging",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'newsindex' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{home}", __name__), name)
+    globals()[name] = value  # later look-ups are plain attribute reads
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_HOMES))
+
+
+if TYPE_CHECKING:
+    from .analysis import analyze
+    from .errors import (
+        IndexExistsError,
+        IndexLockedError,
+        IndexNotFoundError,
+        IndexVersionError,
+        NewsIndexError,
+        QueryError,
+        SourceError,
+        TaxonomyError,
+    )
+    from .index import IndexStats, NewsIndex
+    from .records import Release
+    from .results import AddReport, FacetCount, Hit, Rejection, SearchResults
+    from .sources import FORMATS, load_releases, load_sample
+    from .tagging import CountryTag, IssueTag, Taxonomy, country_name, load_taxonomy, tag_countries, tag_issues
 
 __all__ = [
     "__version__",
