@@ -14,6 +14,7 @@ counts and highlighted snippets.
 __version__ = "0.1.0"
 
 from .analysis import analyze
+from .dates import parse_date
 from .errors import (
     IndexExistsError,
     IndexLockedError,
@@ -21,6 +22,7 @@ from .errors import (
     IndexVersionError,
     NewsIndexError,
     QueryError,
+    ReleaseError,
     SourceError,
     TaxonomyError,
 )
@@ -48,6 +50,7 @@ __all__ = [
     "QueryError",
     "Rejection",
     "Release",
+    "ReleaseError",
     "SearchResults",
     "SourceError",
     "TaxonomyError",
@@ -57,6 +60,7 @@ __all__ = [
     "load_releases",
     "load_sample",
     "load_taxonomy",
+    "parse_date",
     "tag_countries",
     "tag_issues",
 ]

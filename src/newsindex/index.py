@@ -415,7 +415,25 @@ def _as_values(value: FilterValue, name: str) -> tuple[str, ...]:
         return tuple(v.upper() for v in cleaned)
     if name == "speaker":  # "Agnès Callamard" or "agnes-callamard"
         return tuple(speaker_slug(v) for v in cleaned)
+    if name == "source":  # names as given ("Amnesty USA"): matched in _filter_docs
+        return tuple(cleaned)
     return tuple(v.lower().replace(" ", "-") for v in cleaned)
+
+
+def _fold_name(value: str) -> str:
+    return " ".join(value.casefold().replace("-", " ").split())
+
+
+def _filter_docs(table: Mapping[str, frozenset[int]], name: str, value: str) -> frozenset[int]:
+    """The documents with facet value ``value``; a source also ignoring case and hyphens for spaces.
+
+    Source names are stored as given ("Amnesty USA"), and a person types "amnesty usa".
+    """
+    docs = table.get(value)
+    if docs is not None or name != "source":
+        return docs or frozenset()
+    key = _fold_name(value)
+    return frozenset().union(*(d for v, d in table.items() if _fold_name(v) == key))
 
 
 def _as_date(value: DateLike | None, name: str) -> str | None:
@@ -941,7 +959,7 @@ class NewsIndex:
                 cached = snap.filter_cache.get(key)
                 if cached is None:
                     table = snap.docs_by_value[name]
-                    cached = set().union(*(table.get(v, frozenset()) for v in values))
+                    cached = set().union(*(_filter_docs(table, name, v) for v in values))
                     snap.filter_cache[key] = cached
                 sets.append(cached)
         since, until = date_range
@@ -1171,9 +1189,9 @@ def facet_label(name: str, value: str, taxonomy: Taxonomy | None = None) -> str:
         from .tagging import issue_label
 
         return issue_label(value, taxonomy)
-    if name in ("type", "source"):
+    if name == "type":
         return value.replace("-", " ").capitalize()
-    return value
+    return value  # a source's name as given ("Amnesty USA", not "Amnesty usa")
 
 
 def _matched_spans(text: str, terms: frozenset[str], analyzer: Any, *, removestops: bool = True) -> list[tuple[int, int]]:
