@@ -137,8 +137,8 @@ def _render_results(results: SearchResults, *, show_facets: bool = True) -> None
     elif results.total:
         first = (results.page - 1) * results.limit + 1
         last = first + len(results.hits) - 1
-        shown = f"{first}-{last} of {results.total}" if results.hits else f"{results.total} in all"
-        click.echo(f"{shown} releases" + (f" for {results.query!r}" if results.query else "") + f" ({'newest first' if results.sort == 'newest' or (not results.query.strip() and results.sort == 'relevance') else 'oldest first' if results.sort == 'oldest' else 'by relevance'})")
+        shown = (f"{first}-{last} of {results.total:,}" if results.hits else f"{results.total:,} in all, none on page {results.page}") + " releases"
+        click.echo(shown + (f" for {results.query!r}" if results.query else "") + f" ({'newest first' if results.sort == 'newest' or (not results.query.strip() and results.sort == 'relevance') else 'oldest first' if results.sort == 'oldest' else 'by relevance'})")
         click.echo()
         for hit in results:
             _render_hit(hit)
@@ -386,7 +386,7 @@ def show(index_path: str, release_id: str, as_json: bool) -> None:
 
     \b
     Example:
-      newsindex show releases.idx 3f2a9c0d1e2b4a5f
+      newsindex show releases.idx 55b7539339975352
     """
     with NewsIndex.open(index_path) as index:
         release = index.get(release_id)
@@ -550,7 +550,7 @@ def similar(index_path: str, release_id: str, country: tuple[str, ...], issue: t
 
     \b
     Example:
-      newsindex similar releases.idx 3f2a9c0d1e2b4a5f --limit 5 --since 2021-01-01
+      newsindex similar releases.idx 55b7539339975352 --limit 5 --since 2021-01-01
     """
     with NewsIndex.open(index_path) as index:
         if release_id not in index:
