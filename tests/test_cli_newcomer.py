@@ -245,3 +245,16 @@ def test_progress_shows_on_a_terminal_and_not_when_piped(tmp_path):
     assert out.count("\n") == 1 and "2500 added" in out  # one summary line on stdout
     piped = subprocess.run([*command[:4], str(tmp_path / "b.idx"), str(feed)], capture_output=True, text=True, env=_env(), timeout=120)
     assert piped.returncode == 0 and piped.stderr == "" and piped.stdout.count("\n") == 1
+
+
+def test_a_search_that_finds_nothing_says_when_a_filter_value_is_unknown(runner, index_dir):
+    result = runner.invoke(main, ["search", str(index_dir), "vigil", "--country", "China", "--issue", "refugees"])
+    assert result.exit_code == 0
+    assert "--country takes ISO codes" in result.stderr and "'refugees' is no issue slug" in result.stderr
+    found = runner.invoke(main, ["search", str(index_dir), "", "--country", "CN", "--issue", "death-penalty"])
+    assert found.stderr == ""
+
+
+def test_the_command_list_is_not_cut_off(runner):
+    listing = runner.invoke(main, ["--help"], terminal_width=80).output.split("Commands:", 1)[1]
+    assert "..." not in listing.replace("source, ...", "")

@@ -137,7 +137,7 @@ def _render_results(results: SearchResults, *, show_facets: bool = True) -> None
     elif results.total:
         first = (results.page - 1) * results.limit + 1
         last = first + len(results.hits) - 1
-        shown = (f"{first}-{last} of {results.total:,}" if results.hits else f"{results.total:,} in all, none on page {results.page}") + " releases"
+        shown = f"{first}-{last} of {results.total:,} releases" if results.hits else f"{results.total:,} releases in all" + (f", none on page {results.page}" if results.page > 1 else "")
         click.echo(shown + (f" for {results.query!r}" if results.query else "") + f" ({'newest first' if results.sort == 'newest' or (not results.query.strip() and results.sort == 'relevance') else 'oldest first' if results.sort == 'oldest' else 'by relevance'})")
         click.echo()
         for hit in results:
@@ -277,7 +277,7 @@ def _interrupted(path: Path, before: int, strict: bool) -> None:
     sys.exit(130)
 
 
-@main.command()
+@main.command(short_help='Search INDEX: ranked hits, filters, facet counts.')
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.argument("query", default="")
 @filter_options
@@ -315,6 +315,7 @@ def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[s
             query, **_filters(country, issue, type_, source, since, until, speaker), sort=sort, match=match,  # type: ignore[arg-type]
             limit=limit, page=page, facets=facet_names or ("country", "issue", "year"), fuzzy=fuzzy, boost_recent=boost_recent,
         )
+        hints = _filter_hints(index, index_path, country, issue) if not results.total else []
     if as_csv:
         write_csv(results.hits, sys.stdout)
         return
@@ -329,9 +330,29 @@ def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[s
         if match == "all" and results.total < 3 and len(query.split()) >= LONG_QUERY_WORDS:
             # A question typed in full rarely has every word in one release (README: Ranking).
             click.echo("Every word must match by default; for a question like this, try --match any.")
+        for hint in hints:
+            click.echo(hint, err=True)
 
 
-@main.command()
+def _filter_hints(index: NewsIndex, index_path: str, country: tuple[str, ...], issue: tuple[str, ...]) -> list[str]:
+    """Why a filtered search found nothing, when a filter value is one no release has."""
+    if not country and not issue:
+        return []
+    known = index.facets(fields=("country", "issue"))
+    codes = {c.value for c in known["country"]}
+    slugs = {c.value for c in known["issue"]} | {i.slug for i in index.taxonomy.issues}
+    hints = [
+        f"No release has country {value!r}: --country takes ISO codes such as CN, HK, US; `newsindex facets {index_path} --field country` lists this index's."
+        for value in country if value.strip().upper() not in codes
+    ]
+    hints += [
+        f"{value!r} is no issue slug of this index: `newsindex issues {index_path}` lists them."
+        for value in issue if value.strip().lower().replace(" ", "-") not in slugs
+    ]
+    return hints
+
+
+@main.command(short_help='Count releases per country, issue, year, source, ...')
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.argument("query", default="")
 @filter_options
@@ -376,7 +397,7 @@ def facets(index_path: str, query: str, country: tuple[str, ...], issue: tuple[s
         click.echo(f"\nThe top {FACET_SUMMARY_TOP} values of each field; every value of one: --field NAME; of all: --all.")
 
 
-@main.command()
+@main.command(short_help='Print one release in full, with its facets.')
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.argument("release_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True)
@@ -439,7 +460,7 @@ def stats(index_path: str, as_json: bool) -> None:
     click.echo(f"{'facet values:':<16}" + ", ".join(f"{k} {v}" for k, v in figures.facet_values.items()))
 
 
-@main.command()
+@main.command(short_help="Merge INDEX's segments into one (after a big import).")
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.option("--timeout", default=0.0, show_default=True, help="Seconds to wait for another writer's lock.")
 @handle_errors
@@ -482,7 +503,7 @@ def analyze_command(text: str, language: str, as_query: bool) -> None:
     click.echo(" ".join(analyze(text, language=language, mode="query" if as_query else "index")))
 
 
-@main.command("tag")
+@main.command("tag", short_help='What country/issue extraction finds, with evidence.')
 @click.argument("source", required=False, default="-", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "format_", type=click.Choice(FORMATS), help="Read SOURCE as releases in this format (default: plain text for '-', else from the suffix or content).")
 @click.option("--taxonomy", type=click.Path(exists=True, dir_okay=False), help="Issue taxonomy (TOML or JSON) to use instead of the shipped one.")
@@ -573,7 +594,7 @@ def similar(index_path: str, release_id: str, country: tuple[str, ...], issue: t
         click.echo()
 
 
-@main.command()
+@main.command(short_help='Releases per year, month or week, as a bar chart.')
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.argument("query", default="")
 @filter_options
@@ -620,7 +641,7 @@ def timeline(index_path: str, query: str, country: tuple[str, ...], issue: tuple
             click.echo(f"\nchart written to {path}")
 
 
-@main.command("export")
+@main.command("export", short_help='Write releases as JSON Lines (what `index` reads).')
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.argument("query", default="")
 @filter_options
@@ -665,7 +686,7 @@ def export_command(index_path: str, query: str, country: tuple[str, ...], issue:
         click.echo(f"{count:,} releases written to {output}", err=True)
 
 
-@main.group()
+@main.group(short_help='Saved searches: what is new since the last run.')
 def watch() -> None:
     """Saved searches: name a query once, see what is new every morning.
 
@@ -723,7 +744,7 @@ def watch_list(index_path: str, as_json: bool) -> None:
         click.echo(f"{_bold(w.name)}: {w.describe()}  (last run: {w.last_run or 'never'})")
 
 
-@watch.command("run")
+@watch.command("run", short_help='Print what is new to a watch (or all) since its last run.')
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.argument("name", required=False)
 @click.option("--dry-run", is_flag=True, help="Show what is new without marking it seen.")

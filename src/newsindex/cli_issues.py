@@ -40,7 +40,7 @@ def issue_rows(taxonomy: Taxonomy, counts: dict[str, int] | None = None, labels:
     return rows
 
 
-@click.command("issues")
+@click.command("issues", short_help="List the issue slugs, with labels and counts.")
 @click.argument("index_path", metavar="[INDEX]", required=False, type=click.Path(file_okay=False))
 @click.option("--taxonomy", type=click.Path(exists=True, dir_okay=False), help="List this taxonomy file (TOML or JSON) instead of the shipped one.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON array of {slug, label, count, in_taxonomy}.")
