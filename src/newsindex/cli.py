@@ -158,6 +158,9 @@ def main() -> None:
     Index your own archive and search it:
       newsindex index releases.idx newsroom.txt export.jsonl
       newsindex search releases.idx "vigil" --country HK --since 2021-01-01
+      newsindex facets releases.idx
+    Which issue slugs --issue takes:
+      newsindex issues
     """
 
 
@@ -352,7 +355,7 @@ def _filter_hints(index: NewsIndex, index_path: str, country: tuple[str, ...], i
     return hints
 
 
-@main.command(short_help='Count releases per country, issue, year, source, ...')
+@main.command(short_help='Count releases per country, issue, year, source and more.')
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.argument("query", default="")
 @filter_options
