@@ -183,7 +183,7 @@ def test_ctrl_c_during_index_says_what_was_committed_and_how_to_go_on(tmp_path):
     feed = _feed(tmp_path / "big.jsonl", 12000)
     index = tmp_path / "big.idx"
     proc = subprocess.Popen([sys.executable, "-m", "newsindex", "index", str(index), str(feed), "--batch-size", "300", "-q"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), start_new_session=True)
     try:
         deadline = time.monotonic() + 90
         committed = 0
@@ -196,7 +196,7 @@ def test_ctrl_c_during_index_says_what_was_committed_and_how_to_go_on(tmp_path):
                 except NewsIndexError:
                     pass
         assert proc.poll() is None, "the import ended before it could be interrupted"
-        proc.send_signal(signal.SIGINT)
+        os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C at a terminal: the writing worker gets it too
         out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:

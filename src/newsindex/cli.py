@@ -137,8 +137,10 @@ def _render_results(results: SearchResults, *, show_facets: bool = True) -> None
     elif results.total:
         first = (results.page - 1) * results.limit + 1
         last = first + len(results.hits) - 1
-        shown = f"{first}-{last} of {results.total:,} releases" if results.hits else f"{results.total:,} releases in all" + (f", none on page {results.page}" if results.page > 1 else "")
-        click.echo(shown + (f" for {results.query!r}" if results.query else "") + f" ({'newest first' if results.sort == 'newest' or (not results.query.strip() and results.sort == 'relevance') else 'oldest first' if results.sort == 'oldest' else 'by relevance'})")
+        shown = f"{first}-{last} of {results.total:,} releases" if results.hits else f"{results.total:,} releases in all"
+        order = "newest first" if results.sort == "newest" or (not results.query.strip() and results.sort == "relevance") else "oldest first" if results.sort == "oldest" else "by relevance"
+        beyond = f"; none on page {results.page} (pages: {results.pages})" if not results.hits and results.page > 1 else ""
+        click.echo(shown + (f" for {results.query!r}" if results.query else "") + f" ({order}){beyond}")
         click.echo()
         for hit in results:
             _render_hit(hit)
