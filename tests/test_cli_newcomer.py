@@ -180,7 +180,7 @@ def _env() -> dict[str, str]:
 
 
 def test_ctrl_c_during_index_says_what_was_committed_and_how_to_go_on(tmp_path):
-    feed = _feed(tmp_path / "big.jsonl", 12000)
+    feed = _feed(tmp_path / "big.jsonl", 8000)
     index = tmp_path / "big.idx"
     proc = subprocess.Popen([sys.executable, "-m", "newsindex", "index", str(index), str(feed), "--batch-size", "300", "-q"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), start_new_session=True)
@@ -206,10 +206,10 @@ def test_ctrl_c_during_index_says_what_was_committed_and_how_to_go_on(tmp_path):
     assert "Traceback" not in err and "Aborted!" not in err
     with NewsIndex.open(index) as ix:
         in_index = len(ix)
-    assert 0 < in_index < 12000 and in_index % 300 == 0  # whole batches
+    assert 0 < in_index < 8000 and in_index % 300 == 0  # whole batches
     assert f"interrupted: {in_index:,} releases committed, the rest not indexed; run the same command again to continue" in err
     again = subprocess.run([sys.executable, "-m", "newsindex", "index", str(index), str(feed), "-q"], capture_output=True, text=True, env=_env(), timeout=300)
-    assert again.returncode == 0 and f"{12000 - in_index} added, {in_index} updated" in again.stdout
+    assert again.returncode == 0 and f"{8000 - in_index} added, {in_index} updated" in again.stdout
 
 
 def _read_all(fd: int, proc: subprocess.Popen) -> str:
