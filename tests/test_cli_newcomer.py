@@ -230,7 +230,7 @@ def _read_all(fd: int, proc: subprocess.Popen) -> str:
 
 
 def test_progress_shows_on_a_terminal_and_not_when_piped(tmp_path):
-    feed = _feed(tmp_path / "feed.jsonl", 2500)
+    feed = _feed(tmp_path / "feed.jsonl", 6000)
     command = [sys.executable, "-m", "newsindex", "index", str(tmp_path / "a.idx"), str(feed), "--batch-size", "500"]
     master, slave = pty.openpty()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=slave, text=True, env=_env())
@@ -242,7 +242,7 @@ def test_progress_shows_on_a_terminal_and_not_when_piped(tmp_path):
         os.close(master)
     assert proc.returncode == 0
     assert "\r  read " in terminal and " releases (" in terminal  # a running count, redrawn in place
-    assert out.count("\n") == 1 and "2500 added" in out  # one summary line on stdout
+    assert out.count("\n") == 1 and "6000 added" in out  # one summary line on stdout
     piped = subprocess.run([*command[:4], str(tmp_path / "b.idx"), str(feed)], capture_output=True, text=True, env=_env(), timeout=120)
     assert piped.returncode == 0 and piped.stderr == "" and piped.stdout.count("\n") == 1
 
