@@ -15,6 +15,7 @@ import functools
 
 from ._version import __version__
 from .analysis import analyze
+from .dates import parse_date
 from .errors import (
     IndexExistsError,
     IndexLockedError,
@@ -22,6 +23,7 @@ from .errors import (
     IndexVersionError,
     NewsIndexError,
     QueryError,
+    ReleaseError,
     SourceError,
     TaxonomyError,
 )
@@ -60,6 +62,7 @@ __all__ = [
     "QueryError",
     "Rejection",
     "Release",
+    "ReleaseError",
     "SearchResults",
     "SourceError",
     "TaxonomyError",
@@ -69,6 +72,7 @@ __all__ = [
     "load_releases",
     "load_sample",
     "load_taxonomy",
+    "parse_date",
     "tag_countries",
     "tag_issues",
 ]
