@@ -11,19 +11,24 @@ counts and highlighted snippets.
         results = index.search("hong kong vigil", country="HK", facets=("country", "issue", "year"))
 """
 
-__version__ = "0.1.0"
+import functools
 
 from typing import TYPE_CHECKING, Any
 
-# The public names are loaded on first use (PEP 562): `newsindex search` needs the index and
-# the query path, not the source readers or the taggers, and every import is start-up time of
-# each CLI command. `from newsindex import NewsIndex` works as before.
+from ._version import __version__
+from .index import NewsIndex
+from .watch import watches_of as _watches_of
+
+# The other public names are loaded on first use (PEP 562): `newsindex search` needs the index
+# and the query path, not the source readers, the taggers or NLTK, and every import is start-up
+# time of each CLI command. `from newsindex import load_releases` works as before.
 _HOMES: dict[str, str] = {
     "analyze": "analysis",
+    "parse_date": "dates",
     "IndexExistsError": "errors", "IndexLockedError": "errors", "IndexNotFoundError": "errors",
     "IndexVersionError": "errors", "NewsIndexError": "errors", "QueryError": "errors",
-    "SourceError": "errors", "TaxonomyError": "errors",
-    "IndexStats": "index", "NewsIndex": "index",
+    "ReleaseError": "errors", "SourceError": "errors", "TaxonomyError": "errors",
+    "IndexStats": "index",
     "Release": "records",
     "AddReport": "results", "FacetCount": "results", "Hit": "results", "Rejection": "results", "SearchResults": "results",
     "FORMATS": "sources", "load_releases": "sources", "load_sample": "sources",
@@ -47,8 +52,22 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_HOMES))
 
 
+def _wire_watches() -> None:
+    """``index.watches``: saved searches use the index, so they are attached here, not in index.py.
+
+    This stays eager (the index is imported with the package): whoever imports
+    ``newsindex.index`` directly still gets an index with ``watches``."""
+    accessor = functools.cached_property(_watches_of)
+    accessor.__set_name__(NewsIndex, "watches")
+    NewsIndex.watches = accessor  # type: ignore[attr-defined]
+
+
+_wire_watches()
+
+
 if TYPE_CHECKING:
     from .analysis import analyze
+    from .dates import parse_date
     from .errors import (
         IndexExistsError,
         IndexLockedError,
@@ -56,10 +75,11 @@ if TYPE_CHECKING:
         IndexVersionError,
         NewsIndexError,
         QueryError,
+        ReleaseError,
         SourceError,
         TaxonomyError,
     )
-    from .index import IndexStats, NewsIndex
+    from .index import IndexStats
     from .records import Release
     from .results import AddReport, FacetCount, Hit, Rejection, SearchResults
     from .sources import FORMATS, load_releases, load_sample
@@ -83,6 +103,7 @@ __all__ = [
     "QueryError",
     "Rejection",
     "Release",
+    "ReleaseError",
     "SearchResults",
     "SourceError",
     "TaxonomyError",
@@ -92,6 +113,7 @@ __all__ = [
     "load_releases",
     "load_sample",
     "load_taxonomy",
+    "parse_date",
     "tag_countries",
     "tag_issues",
 ]
