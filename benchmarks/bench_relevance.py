@@ -34,7 +34,7 @@ DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "relevance"
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from newsindex import NewsIndex, Release, analyze  # noqa: E402
-from newsindex.index import _top  # noqa: E402
+from newsindex.search import matching, top as _top  # noqa: E402
 from newsindex.query import parse_query  # noqa: E402
 from newsindex.ranking import DEFAULT_PARAMS, BM25Params, TermScores, weigh_query  # noqa: E402
 
@@ -194,7 +194,7 @@ def ranking(index: NewsIndex, params: BM25Params, weigh: str, queries: dict[str,
             continue
         if weigh:
             parsed = weigh_query(parsed, Counter(analyze(as_words(text), mode="query")), scale=weigh)
-        matched = index._matching(snap, parsed, None)
+        matched = matching(snap, parsed, None)
         top, _ = _top(tables.scores(parsed, matched), k, snap.ids, snap.dates)
         out[q] = [snap.ids[n] for n in top]
     return out

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .index import NewsIndex
-from .watch import watches_of as _watches_of
 
 # The other public names are loaded on first use (PEP 562): `newsindex search` needs the index
 # and the query path, not the source readers, the taggers or NLTK, and every import is start-up
@@ -52,10 +51,16 @@ def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_HOMES))
 
 
+def _watches_of(index: NewsIndex) -> Any:
+    from .watch import watches_of  # on first use of index.watches: a search never needs it
+
+    return watches_of(index)
+
+
 def _wire_watches() -> None:
     """``index.watches``: saved searches use the index, so they are attached here, not in index.py.
 
-    This stays eager (the index is imported with the package): whoever imports
+    The wiring itself stays eager (the index is imported with the package): whoever imports
     ``newsindex.index`` directly still gets an index with ``watches``."""
     accessor = functools.cached_property(_watches_of)
     accessor.__set_name__(NewsIndex, "watches")

@@ -104,6 +104,40 @@ def snowball_stemmer(language: str) -> Callable[[str], str]:
     return SnowballStemmer(language).stem
 
 
+class _DeferredRedos(types.ModuleType):
+    """A stand-in for ``nltk.redos`` (NLTK's guarded regular expressions) that imports the real
+    one when first called. Importing it imports the ``regex`` package (~13 ms), and the English
+    stemmer never calls it: only the Arabic stemmer's patterns (compiled when snowball.py is
+    loaded, so :class:`_DeferredPattern` compiles them on first use) and the demos do. When
+    something does call it, it is NLTK's own module doing the work, so results are the same."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if name == "compile":
+            return lambda *args, **kwargs: _DeferredPattern(args, kwargs)
+        return lambda *args, **kwargs: _real_redos(name)(*args, **kwargs)
+
+
+class _DeferredPattern:
+    def __init__(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self._args, self._kwargs = args, kwargs
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # ABCMeta asks every class attribute for __isabstractmethod__
+            raise AttributeError(name)
+        compiled = self.__dict__.get("_compiled")
+        if compiled is None:
+            compiled = self.__dict__["_compiled"] = _real_redos("compile")(*self._args, **self._kwargs)
+        return getattr(compiled, name)
+
+
+def _real_redos(name: str) -> Any:
+    from nltk import redos  # NLTK imported whole (the stand-ins are gone by the time a stem runs)
+
+    return getattr(redos, name)
+
+
 def _light_snowball(language: str) -> Callable[[str], str] | None:
     spec = importlib.util.find_spec("nltk")
     if spec is None or not spec.submodule_search_locations:
@@ -115,6 +149,7 @@ def _light_snowball(language: str) -> Callable[[str], str] | None:
             stand_in.__path__ = [str(folder)]
             sys.modules[name] = stand_in
         sys.modules["nltk.corpus"].stopwords = None  # type: ignore[attr-defined]  # (only read with ignore_stopwords=True)
+        sys.modules["nltk.redos"] = _DeferredRedos("nltk.redos")
         module = importlib.import_module("nltk.stem.snowball")
         return module.SnowballStemmer(language).stem  # type: ignore[no-any-return]
     except Exception:  # noqa: BLE001 - any failure: import NLTK the ordinary way

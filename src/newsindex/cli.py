@@ -16,28 +16,13 @@ from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import click
 
-from newsindex import (
-    FORMATS,
-    Hit,
-    NewsIndex,
-    NewsIndexError,
-    QueryError,
-    Release,
-    SearchResults,
-    SourceError,
-    analyze,
-    load_releases,
-    load_sample,
-    load_taxonomy,
-    tag_countries,
-    tag_issues,
-)
+# Only what every command needs is imported here: the readers, the taggers, NLTK, the
+# exporters are imported by the commands that use them, so `newsindex search` starts only the
+# index and the query side (tests/test_cli_startup.py checks the modules a search loads).
+from newsindex import FORMATS, Hit, NewsIndex, NewsIndexError, QueryError, Release, SearchResults, SourceError
 
 from newsindex.cli_progress import Progress, Working, on_terminal
-from newsindex.export import write_csv, write_jsonl
 from newsindex.index import DEFAULT_BATCH_SIZE
-from newsindex.timeline import bars
-from newsindex.timeline import plot as plot_timeline
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -179,6 +164,7 @@ def demo(query: str, limit: int, as_json: bool) -> None:
       newsindex demo "hong kong"
       newsindex demo "death penalty" --json
     """
+    from newsindex.sources import load_sample
     with NewsIndex.in_memory() as index:
         index.add(load_sample())
         results = index.search(query, limit=limit, facets=("country", "issue", "year", "type"))
@@ -217,6 +203,8 @@ def index_command(index_path: str, sources: tuple[str, ...], format_: str | None
       newsindex index releases.idx newsroom.txt --source "Amnesty USA"
       newsindex index releases.idx newsroom.txt export.jsonl --rejects rejects.jsonl
     """
+    from newsindex.sources import load_releases
+    from newsindex.tagging import load_taxonomy
     started = time.monotonic()
     path = Path(index_path)
     if not path.exists() and not path.parent.is_dir():
@@ -322,6 +310,8 @@ def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[s
         )
         hints = _filter_hints(index, index_path, country, issue) if not results.total else []
     if as_csv:
+        from newsindex.export import write_csv
+
         write_csv(results.hits, sys.stdout)
         return
     if as_jsonl:
@@ -505,6 +495,7 @@ def analyze_command(text: str, language: str, as_query: bool) -> None:
     Example:
       newsindex analyze "Women’s rights in the U.S. #MeToo COVID-19"
     """
+    from newsindex.analysis import analyze
     click.echo(" ".join(analyze(text, language=language, mode="query" if as_query else "index")))
 
 
@@ -526,6 +517,8 @@ def tag_command(source: str, format_: str | None, taxonomy: str | None, extend: 
       echo "LAGOS, Nigeria - Police fired on protesters..." | newsindex tag
       newsindex tag export.jsonl --json
     """
+    from newsindex.sources import load_releases
+    from newsindex.tagging import load_taxonomy, tag_countries, tag_issues
     tax = load_taxonomy(taxonomy, extend=extend) if taxonomy else None
     if source == "-" and format_ is None:
         text = sys.stdin.read()
@@ -584,6 +577,8 @@ def similar(index_path: str, release_id: str, country: tuple[str, ...], issue: t
         source_release = index.get(release_id)
         results = index.similar(release_id, limit=limit, **_filters(country, issue, type_, source, since, until, speaker))
     if as_csv:
+        from newsindex.export import write_csv
+
         write_csv(results.hits, sys.stdout)
         return
     if as_json:
@@ -621,6 +616,8 @@ def timeline(index_path: str, query: str, country: tuple[str, ...], issue: tuple
       newsindex timeline releases.idx "hong kong" --by month --since 2021-01-01
       newsindex timeline releases.idx --country CN --by year --png china.png
     """
+    from newsindex.timeline import bars
+    from newsindex.timeline import plot as plot_timeline
     with NewsIndex.open(index_path) as index:
         counts = index.timeline(query, by=by, **_filters(country, issue, type_, source, since, until, speaker))
     total = sum(c.count for c in counts)
@@ -665,6 +662,7 @@ def export_command(index_path: str, query: str, country: tuple[str, ...], issue:
       newsindex index new.idx releases.jsonl
       newsindex export releases.idx "hong kong" --since 2021-01-01 > hk.jsonl
     """
+    from newsindex.export import write_jsonl
     filters = _filters(country, issue, type_, source, since, until, speaker)
     with NewsIndex.open(index_path) as index:
         if query or any(v for v in filters.values()):

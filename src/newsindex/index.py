@@ -37,7 +37,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from whoosh import index as windex
 from whoosh.filedb.filestore import FileStorage, RamStorage
@@ -47,7 +47,6 @@ from ._version import __version__
 from .errors import IndexExistsError, IndexLockedError, IndexNotFoundError, IndexVersionError, SourceError
 from .facets import facet_label  # noqa: F401  (was defined here)
 from .highlight import SNIPPET_CHARS  # noqa: F401  (was defined here)
-from .pipeline import CHUNK, PARALLEL_ABOVE, Lookahead, SubWriter, default_workers, extract_facets, with_facets
 from .query import Match
 from .ranking import scorer
 from .records import Release
@@ -56,9 +55,11 @@ from .schema import FACET_FIELDS, SCHEMA_VERSION, TIME_FACETS, Facets, build_sch
 from .search import SCORE_DIRECTLY_BELOW, DateLike, FilterValue, Sort  # noqa: F401
 from .search import all_scores as _all_scores  # noqa: F401  (was defined here; tests import it)
 from .snapshot import Snapshot
-from .tagging import Taxonomy, default_taxonomy, load_taxonomy
 from .timeline import fill_gaps
-from .writing import segment_writer
+
+if TYPE_CHECKING:  # the writing side (pipeline, taggers) is imported by add(): a search never needs it
+    from .pipeline import SubWriter
+    from .tagging.issues import Taxonomy
 
 __all__ = ["NewsIndex", "IndexStats", "Sort"]
 
@@ -117,6 +118,8 @@ class IndexStats:
 def _taxonomy_spec(taxonomy: Taxonomy | str | os.PathLike[str] | None) -> dict[str, Any] | None:
     if taxonomy is None:
         return None
+    from .tagging.issues import Taxonomy, load_taxonomy
+
     if not isinstance(taxonomy, Taxonomy):
         taxonomy = load_taxonomy(taxonomy)
     return taxonomy.to_mapping()
@@ -204,6 +207,8 @@ class NewsIndex:
         self._path = path
         self._meta = dict(meta)
         spec = self._meta.get("taxonomy")
+        if spec:
+            from .tagging.issues import Taxonomy
         self._taxonomy: Taxonomy | None = Taxonomy.from_mapping(spec, f"{path or 'index'} taxonomy") if spec else None
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
@@ -288,6 +293,8 @@ class NewsIndex:
     @property
     def taxonomy(self) -> Taxonomy:
         """The issue taxonomy this index extracts issues with."""
+        from .tagging.issues import default_taxonomy
+
         return self._taxonomy or default_taxonomy()
 
     def close(self) -> None:
@@ -401,6 +408,8 @@ class NewsIndex:
     # ----------------------------------------------------------------------- writing
 
     def _writer(self, timeout: float) -> Any:
+        from .writing import segment_writer
+
         try:
             return segment_writer(self._ix, timeout=timeout, limitmb=_WRITER_LIMIT_MB)
         except windex.LockError as exc:
@@ -435,6 +444,8 @@ class NewsIndex:
         """
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        from .pipeline import CHUNK, PARALLEL_ABOVE, Lookahead, SubWriter, default_workers, extract_facets, with_facets
+
         with self._lock:
             snap = self._current()
             existing = snap.docnum_by_id

@@ -16,7 +16,7 @@ import bisect
 import datetime as _dt
 import heapq
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Sequence
 
 from whoosh import query as wq
 
@@ -27,11 +27,12 @@ from .query import Match, parse_query
 from .recency import check_half_life, rank_by_recency
 from .results import Hit, SearchResults
 from .schema import FACET_FIELDS, from_stored
-from .similar import key_terms, key_terms_query, rank_similar
 from .snapshot import Snapshot
 from .spelling import SUGGEST_BELOW, expand_fuzzy, expanded_terms, fuzzify, suggest
-from .tagging import Taxonomy
 from .tagging.speakers import speaker_slug
+
+if TYPE_CHECKING:
+    from .tagging.issues import Taxonomy
 
 __all__ = ["SearchRequest", "execute", "select", "similar", "FILTERS", "Sort"]
 
@@ -224,6 +225,8 @@ def similar(snap: Snapshot, release_id: str, *, limit: int, page: int, filters: 
         raise ValueError(f"no release with id {release_id!r} in this index (see `newsindex search` for ids)")
     active = {name: value for name, value in filters.items() if value}
     allowed_docs = select(snap, "", match="all", fuzzy=False, filters=active) if active else None
+    from .similar import key_terms, key_terms_query, rank_similar  # only `similar` needs it
+
     related = key_terms_query(key_terms(snap.searcher, docnum))
     ranked: list[tuple[int, float]] = []
     if related is not None and (allowed_docs is None or allowed_docs):

@@ -19,7 +19,6 @@ from typing import Callable, Iterator
 from ..errors import SourceError
 from ..records import Release
 from ._common import MAX_RECORD_BYTES, Source, is_regular_file, log, open_path, read_text, source_label, source_name
-from .naming import site_name
 
 __all__ = ["FORMATS", "load_releases", "load_sample", "sample_path", "MAX_RECORD_BYTES"]
 
@@ -122,6 +121,8 @@ def load_releases(source: Source, *, format: str | None = None, errors: list[Sou
 
 def _stated_site_name(source: Source) -> str:
     """The site name a newsroom page states (naming.site_name), for a path or a seekable stream."""
+    from .naming import site_name  # only a newsroom page is read for one
+
     if isinstance(source, (str, Path)) or hasattr(source, "__fspath__"):
         try:
             return site_name(text for _, text in read_text(source))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -52,21 +52,26 @@ class Issue:
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """A set of issues and the score an issue needs; compiled to a stem index on creation."""
+    """A set of issues and the score an issue needs; compiled to a stem index on first use."""
 
     issues: tuple[Issue, ...]
     min_score: float = 2.0
-    _index: Mapping[str, tuple[tuple[tuple[str, ...], str, float, str], ...]] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        index: dict[str, list[tuple[tuple[str, ...], str, float, str]]] = {}
-        for issue in self.issues:
-            for term, weight in issue.terms.items():
-                stems = tuple(analyze(term, mode="query"))
-                if stems:
-                    index.setdefault(stems[0], []).append((stems, issue.slug, float(weight), term))
-        # longest phrases first, so "national security law" is preferred to "national security"
-        object.__setattr__(self, "_index", MappingProxyType({k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in index.items()}))
+    def _stem_index(self) -> Mapping[str, tuple[tuple[tuple[str, ...], str, float, str], ...]]:
+        """First stem -> (phrase stems, slug, weight, term), compiled on first use: stemming
+        the terms takes tens of ms, which a search showing issue labels has no use for."""
+        compiled = self.__dict__.get("_compiled")
+        if compiled is None:
+            index: dict[str, list[tuple[tuple[str, ...], str, float, str]]] = {}
+            for issue in self.issues:
+                for term, weight in issue.terms.items():
+                    stems = tuple(analyze(term, mode="query"))
+                    if stems:
+                        index.setdefault(stems[0], []).append((stems, issue.slug, float(weight), term))
+            # longest phrases first, so "national security law" is preferred to "national security"
+            compiled = MappingProxyType({k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in index.items()})
+            object.__setattr__(self, "_compiled", compiled)  # same value whichever thread wins
+        return compiled
 
     def to_mapping(self) -> dict[str, Any]:
         """The taxonomy as plain data, in the file format (stored in an index's stamp)."""
@@ -86,10 +91,11 @@ class Taxonomy:
         return Taxonomy(tuple(mine.values()), other.min_score)
 
     def scores(self, stems: list[str], factor: float, out: dict[str, float], evidence: dict[str, list[str]]) -> None:
+        index = self._stem_index()
         i = 0
         while i < len(stems):
             step = 1
-            for phrase, slug, weight, term in self._index.get(stems[i], ()):
+            for phrase, slug, weight, term in index.get(stems[i], ()):
                 if tuple(stems[i : i + len(phrase)]) == phrase:
                     out[slug] = out.get(slug, 0.0) + weight * factor
                     if term not in evidence.setdefault(slug, []):
