@@ -1,7 +1,7 @@
 """Ranking quality on three classic test collections with human judgments (CISI, MED, NPL).
 
     python benchmarks/bench_relevance.py            # every variant, every collection (~2 min)
-    python benchmarks/bench_relevance.py --quick    # today's defaults vs the shipped ones only
+    python benchmarks/bench_relevance.py --quick    # today's defaults vs the shipped ones only, and feedback=True
 
 Each collection is indexed once (documents as releases: CISI's .T as the title and .W as the
 body; MED and NPL have a body only), and every query is run with ``match="any"`` (the words
@@ -36,6 +36,8 @@ sys.path.insert(0, str(HERE.parent / "src"))
 from newsindex import NewsIndex, Release, analyze  # noqa: E402
 from newsindex.search import matching, top as _top  # noqa: E402
 from newsindex.query import parse_query  # noqa: E402
+from whoosh import query as wq  # noqa: E402
+
 from newsindex.ranking import DEFAULT_PARAMS, BM25Params, TermScores, weigh_query  # noqa: E402
 
 #: Today's defaults before this benchmark existed (Whoosh's BM25F, k1 1.2, b 0.75).
@@ -60,6 +62,21 @@ VARIANTS: dict[str, tuple[BM25Params, str]] = {
     "k1 1.6 b .65 + rep. 1+.5 ln n": (replace(TODAY, k1=1.6, b=0.65), "halflog"),
     "shipped": (DEFAULT_PARAMS, SHIPPED_WEIGHTING),
 }
+#: Changes that are not BM25Params: pseudo-relevance feedback (RM3: the top ``docs`` of the
+#: first ranking lend their ``terms`` most typical words, mixed with the question at
+#: ``keep`` : 1 - keep) and another stemmer (the collection indexed again).
+FEEDBACK: dict[str, tuple[int, int, float]] = {
+    "RM3 10 docs 20 terms keep .5": (10, 20, 0.5),
+    "RM3 10 docs 10 terms keep .7": (10, 10, 0.7),
+    "RM3 5 docs 10 terms keep .8": (5, 10, 0.8),
+}
+#: RM3 as search(feedback=True) ships it: the expanded question re-ranks what the question
+#: matched and adds no releases (match="all" keeps its meaning, totals do not change).
+FEEDBACK_RERANK: dict[str, tuple[int, int, float]] = {
+    "RM3 re-rank 10 docs 10 terms keep .7": (10, 10, 0.7),
+    "RM3 re-rank 5 docs 10 terms keep .8": (5, 10, 0.8),
+}
+STEMMERS: tuple[str, ...] = ("porter",)  # (NewsTokenizer has no stop list for "porter": two changes at once)
 QUICK = ("k1 1.6 + rep. 1+.5 ln n", "shipped")
 QUICK_COLLECTIONS = "cisi,med"
 
@@ -200,6 +217,50 @@ def ranking(index: NewsIndex, params: BM25Params, weigh: str, queries: dict[str,
     return out
 
 
+def feedback_ranking(index: NewsIndex, queries: dict[str, str], docs: int, terms: int, keep: float, k: int = 100, rerank: bool = False) -> dict[str, list[str]]:
+    """RM3 (Lavrenko & Croft's relevance model, mixed with the question; Anserini's defaults
+    are 10 docs, 10 terms, keep 0.5): each word of the top ``docs`` releases weighs
+    sum over those releases of P(word | release) x the release's share of their scores; the
+    ``terms`` heaviest, normalised, get ``1 - keep`` of the weight, the question's own words
+    ``keep`` (in proportion to how often it asks them). Scored as search() scores a query."""
+    snap = index._current()
+    tables = snap.term_scores
+    fields = ("title", "summary", "body")
+    out = {}
+    for q, text in queries.items():
+        words = as_words(text)
+        parsed = parse_query(words, snap.searcher.schema, match="any")
+        if parsed is None:
+            out[q] = []
+            continue
+        matched = matching(snap, parsed, None)
+        top, scores = _top(tables.scores(parsed, matched), docs, snap.ids, snap.dates)
+        total = sum(scores[n] for n in top) or 1.0
+        model: Counter[str] = Counter()
+        for n in top:
+            stored = snap.searcher.stored_fields(n)
+            stems = analyze(f"{stored.get('title', '')}\n{stored.get('summary', '')}\n{stored.get('body', '')}")
+            if not stems:
+                continue
+            share = scores[n] / total
+            for stem, count in Counter(stems).items():
+                model[stem] += share * count / len(stems)
+        asked = Counter(analyze(words, mode="query"))
+        expansion = dict(model.most_common(terms))
+        norm = sum(expansion.values()) or 1.0
+        weight: Counter[str] = Counter()
+        for stem, count in asked.items():
+            weight[stem] += keep * count / sum(asked.values())
+        for stem, value in expansion.items():
+            weight[stem] += (1 - keep) * value / norm
+        expanded = wq.Or([wq.Term(f, stem, boost=w) for stem, w in weight.items() for f in fields])
+        if not rerank:
+            matched = matching(snap, expanded, None)
+        top, _ = _top(tables.scores(expanded, matched), k, snap.ids, snap.dates)
+        out[q] = [snap.ids[n] for n in top]
+    return out
+
+
 def measure(col: Collection, ranked: dict[str, list[str]]) -> dict[str, list[float]]:
     qs = sorted(col.relevant, key=lambda q: int(q) if q.isdigit() else q)
     return {
@@ -213,7 +274,7 @@ def mean(xs: list[float]) -> float:
     return sum(xs) / len(xs) if xs else 0.0
 
 
-def run(data: Path, names: tuple[str, ...], variants: tuple[str, ...], out: Callable[[str], None] = print) -> dict[str, Any]:
+def run(data: Path, names: tuple[str, ...], variants: tuple[str, ...], out: Callable[[str], None] = print, *, extra: bool = True) -> dict[str, Any]:
     """Measure every collection; returns {collection: {variant: {measure: mean}}}."""
     results: dict[str, Any] = {}
     gains: dict[str, list[float]] = {v: [] for v in variants}
@@ -231,13 +292,28 @@ def run(data: Path, names: tuple[str, ...], variants: tuple[str, ...], out: Call
             out(f"  {'variant':<26} nDCG@10  MAP@100  P@10   dnDCG   95% CI            W/L    p(sign)")
             out(f"  {'today':<26} {mean(base['ndcg']):.4f}   {mean(base['map']):.4f}  {mean(base['p10']):.4f}")
             results[name] = {"today": {m: mean(v) for m, v in base.items()}}
-            for variant in variants:
-                params, weigh = VARIANTS[variant]
-                got = measure(col, ranking(index, params, weigh, col.queries))
+
+            def report(variant: str, got: dict[str, list[float]], base: dict[str, list[float]] = base, name: str = name) -> None:
                 d, lo, hi, wins, losses, p = paired(base["ndcg"], got["ndcg"])
-                gains[variant].append(d)
+                gains.setdefault(variant, []).append(d)
                 results[name][variant] = {m: mean(v) for m, v in got.items()} | {"d_ndcg": d, "ci": (lo, hi), "p": p}
                 out(f"  {variant:<26} {mean(got['ndcg']):.4f}   {mean(got['map']):.4f}  {mean(got['p10']):.4f}  {d:+.4f}  [{lo:+.4f}, {hi:+.4f}]  {wins:>2}/{losses:<2}  {p:.3f}")
+
+            for variant in variants:
+                params, weigh = VARIANTS[variant]
+                report(variant, measure(col, ranking(index, params, weigh, col.queries)))
+            # The opt-in as shipped, through the public search (feedback.py's settings).
+            shipped_feedback = {q: [h.id for h in index.search(as_words(t), match="any", limit=100, highlight=False, feedback=True).hits] for q, t in col.queries.items()}
+            report("search(feedback=True)", measure(col, shipped_feedback))
+            for variant, (docs, terms, keep) in (FEEDBACK.items() if extra else ()):
+                report(variant, measure(col, feedback_ranking(index, col.queries, docs, terms, keep)))
+            for variant, (docs, terms, keep) in (FEEDBACK_RERANK.items() if extra else ()):
+                report(variant, measure(col, feedback_ranking(index, col.queries, docs, terms, keep, rerank=True)))
+
+        for language in (STEMMERS if extra else ()):
+            with tempfile.TemporaryDirectory() as tmp, NewsIndex.create(Path(tmp) / "idx", language=language) as other:
+                other.add(col.docs)
+                report(f"stemmer {language}, no stops", measure(col, ranking(other, TODAY, "", col.queries)))
     out("everywhere (smallest nDCG@10 gain over the collections):")
     for variant, ds in gains.items():
         out(f"  {variant:<26} {min(ds):+.4f}{'  helps on every collection measured' if min(ds) > 0 else ''}")
@@ -254,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no relevance collections at {args.data}; skipping")
         return 0
     names = args.collections or (QUICK_COLLECTIONS if args.quick else "cisi,med,npl")
-    run(args.data, tuple(names.split(",")), QUICK if args.quick else tuple(VARIANTS))
+    run(args.data, tuple(names.split(",")), QUICK if args.quick else tuple(VARIANTS), extra=not args.quick)
     return 0
 
 

@@ -281,11 +281,12 @@ def _interrupted(path: Path, before: int, strict: bool) -> None:
 @click.option("--facet", "facet_names", multiple=True, type=click.Choice(FACET_CHOICES), help="Facets to count (default: country, issue, year).")
 @click.option("--fuzzy", is_flag=True, help="Also match words within 1-2 letters of each query word (misspellings).")
 @click.option("--boost-recent", type=click.FloatRange(min=0, min_open=True), metavar="DAYS", help="Favour recent releases: relevance halves its recency part every DAYS days.")
+@click.option("--feedback", is_flag=True, help="Re-rank with words of the first hits (pseudo-relevance feedback; for long questions, off for news).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON document: query, total, hits, facets, suggestions.")
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="JSON Lines: one hit object per line, nothing else (for jq -c, grep, line tools).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the hits as CSV (one row per hit).")
 @handle_errors
-def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], speaker: tuple[str, ...], since: str | None, until: str | None, sort: str, match: str, limit: int, page: int, facet_names: tuple[str, ...], fuzzy: bool, boost_recent: float | None, as_json: bool, as_jsonl: bool, as_csv: bool) -> None:
+def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], speaker: tuple[str, ...], since: str | None, until: str | None, sort: str, match: str, limit: int, page: int, facet_names: tuple[str, ...], fuzzy: bool, boost_recent: float | None, feedback: bool, as_json: bool, as_jsonl: bool, as_csv: bool) -> None:
     """Search INDEX. An empty QUERY lists releases (newest first) matching the filters.
 
     \b
@@ -307,6 +308,7 @@ def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[s
         results = index.search(
             query, **_filters(country, issue, type_, source, since, until, speaker), sort=sort, match=match,  # type: ignore[arg-type]
             limit=limit, page=page, facets=facet_names or ("country", "issue", "year"), fuzzy=fuzzy, boost_recent=boost_recent,
+            feedback=feedback,
         )
         hints = _filter_hints(index, index_path, country, issue) if not results.total else []
     if as_csv:

@@ -616,6 +616,7 @@ class NewsIndex:
         match: Match = "all",
         fuzzy: bool = False,
         boost_recent: float | None = None,
+        feedback: bool = False,
     ) -> SearchResults:
         """Search releases. Filters combine as AND across facets and OR within one.
 
@@ -629,7 +630,10 @@ class NewsIndex:
         also matches words within one or two edits of each query word (spelling.py);
         ``boost_recent=H`` multiplies relevance by a recency factor with a half-life of H days
         (recency.py). When fewer than 3 releases match, ``results.suggestions`` holds corrected
-        queries that find more ("Tiananmin" → "Tiananmen"). Executed by search.execute.
+        queries that find more ("Tiananmin" → "Tiananmen"). ``feedback=True`` re-ranks the
+        matches by pseudo-relevance feedback (RM3: the words of the first few hits join the
+        query's; feedback.py): for long questions over abstracts, it adds no releases and is
+        off by default because it hurts short texts and news. Executed by search.execute.
         """
         request = _search.SearchRequest.build(
             query,
@@ -644,6 +648,7 @@ class NewsIndex:
             match=match,
             fuzzy=fuzzy,
             boost_recent=boost_recent,
+            feedback=feedback,
         )
         with self._lock:
             return _search.execute(self._current(), request, self._taxonomy)

@@ -113,6 +113,7 @@ class SearchRequest:
     match: Match = "all"
     fuzzy: bool = False
     boost_recent: float | None = None
+    feedback: bool = False
 
     @classmethod
     def build(
@@ -130,6 +131,7 @@ class SearchRequest:
         match: Match = "all",
         fuzzy: bool = False,
         boost_recent: float | None = None,
+        feedback: bool = False,
     ) -> SearchRequest:
         """Check the arguments (ValueError/TypeError say which is wrong) and normalise the filters."""
         if sort not in ("relevance", "newest", "oldest"):
@@ -138,6 +140,8 @@ class SearchRequest:
             boost_recent = check_half_life(boost_recent)
             if sort != "relevance":
                 raise ValueError(f"boost_recent re-ranks by relevance; it does not apply to sort={sort!r}")
+        if feedback and sort != "relevance":
+            raise ValueError(f"feedback re-ranks by relevance; it does not apply to sort={sort!r}")
         if isinstance(facets, str):
             facets = (facets,)
         unknown = [f for f in facets if f not in FACET_FIELDS]
@@ -149,7 +153,7 @@ class SearchRequest:
             raise ValueError("limit must be an integer >= 0")
         values = {name: as_values(filters.get(name), name) for name in FILTERS}
         date_range = (as_date(since, "since"), as_date(until, "until"))
-        return cls(query, values, date_range, sort, page, limit, tuple(facets), highlight, match, fuzzy, boost_recent)
+        return cls(query, values, date_range, sort, page, limit, tuple(facets), highlight, match, fuzzy, boost_recent, bool(feedback))
 
 
 # --------------------------------------------------------------------------- execution
@@ -172,13 +176,14 @@ def execute(snap: Snapshot, request: SearchRequest, taxonomy: Taxonomy | None = 
         order = by_date(snap, matched, newest=(sort != "oldest"))
     else:
         matched = matching(snap, parsed, allowed_docs)
+        scoring = with_feedback(snap, parsed, allowed_docs, matched) if request.feedback and sort == "relevance" else parsed
         if sort == "relevance" and request.boost_recent:
             newest = snap.by_date[-1][0] if snap.by_date else None
             order, scores = rank_by_recency(
-                all_scores(snap, parsed, allowed_docs, matched), half_life=request.boost_recent, ids=snap.ids, dates=snap.dates, newest=newest
+                all_scores(snap, scoring, allowed_docs, matched), half_life=request.boost_recent, ids=snap.ids, dates=snap.dates, newest=newest
             )
         elif sort == "relevance":
-            order, scores = by_score(snap, parsed, allowed_docs, page * limit, matched)
+            order, scores = by_score(snap, scoring, allowed_docs, page * limit, matched)
         else:
             order = by_date(snap, matched, newest=(sort == "newest"))
             scores = {}
@@ -201,6 +206,16 @@ def execute(snap: Snapshot, request: SearchRequest, taxonomy: Taxonomy | None = 
 
         suggestions = suggest(query, snap.searcher, count, len(matched))
     return SearchResults(query=query, hits=hits, total=len(matched), page=page, limit=limit, sort=sort, facets=counts, suggestions=suggestions)
+
+
+def with_feedback(snap: Snapshot, parsed: wq.Query, allowed_docs: set[int] | None, matched: frozenset[int]) -> wq.Query:
+    """``parsed`` expanded by pseudo-relevance feedback (feedback.py) from its own first
+    ranking; it scores ``matched`` and never matches more."""
+    from . import feedback  # opt-in: a search without it never loads it
+
+    first, first_scores = by_score(snap, parsed, allowed_docs, feedback.FEEDBACK_DOCS, matched)
+    expanded = feedback.expand(snap.searcher, feedback.question_terms(parsed), first, first_scores)
+    return expanded if expanded is not None else parsed
 
 
 def select(snap: Snapshot, query: str, *, match: Match, fuzzy: bool, filters: Mapping[str, Any]) -> frozenset[int]:
