@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from bisect import bisect_left
 import random
 import re
 import sys
@@ -75,6 +76,13 @@ FEEDBACK: dict[str, tuple[int, int, float]] = {
 FEEDBACK_RERANK: dict[str, tuple[int, int, float]] = {
     "RM3 re-rank 10 docs 10 terms keep .7": (10, 10, 0.7),
     "RM3 re-rank 5 docs 10 terms keep .8": (5, 10, 0.8),
+}
+#: Proximity (Tao & Zhai 2007, MinDist): the first ranking's top 100 re-scored with
+#: log(alpha + exp(-d)), d the least distance between two different question words in the
+#: release (its length when fewer than two occur), scaled by ``weight``.
+PROXIMITY: dict[str, tuple[float, float]] = {
+    "proximity MinDist a .3": (0.3, 1.0),
+    "proximity MinDist a .3 x .5": (0.3, 0.5),
 }
 STEMMERS: tuple[str, ...] = ("porter",)  # (NewsTokenizer has no stop list for "porter": two changes at once)
 QUICK = ("k1 1.6 + rep. 1+.5 ln n", "shipped")
@@ -261,6 +269,42 @@ def feedback_ranking(index: NewsIndex, queries: dict[str, str], docs: int, terms
     return out
 
 
+def proximity_ranking(index: NewsIndex, queries: dict[str, str], alpha: float, weight: float, k: int = 100) -> dict[str, list[str]]:
+    """Today's top ``k`` re-scored with a MinDist proximity bonus (see PROXIMITY)."""
+    snap = index._current()
+    analyzer = snap.searcher.schema["body"].analyzer
+    out = {}
+    for q, text in queries.items():
+        parsed = parse_query(as_words(text), snap.searcher.schema, match="any")
+        if parsed is None:
+            out[q] = []
+            continue
+        asked = set(analyze(as_words(text), mode="query"))
+        matched = matching(snap, parsed, None)
+        top, scores = _top(snap.term_scores.scores(parsed, matched), k, snap.ids, snap.dates)
+        bonus = {}
+        for n in top:
+            stored = snap.searcher.stored_fields(n)
+            spots: dict[str, list[int]] = {}
+            terms = analyzer.term_positions(f"{stored.get('title', '')}\n{stored.get('body', '')}")
+            for term, pos in terms:
+                if term in asked:
+                    spots.setdefault(term, []).append(pos)
+            least = float(len(terms) or 1)
+            names = sorted(spots)
+            for i, a in enumerate(names):
+                for b in names[i + 1 :]:
+                    xs, ys = spots[a], spots[b]
+                    for x in xs:
+                        j = bisect_left(ys, x)
+                        for y in ys[max(0, j - 1) : j + 1]:
+                            least = min(least, abs(x - y))
+            bonus[n] = weight * math.log(alpha + math.exp(-least))
+        order, _ = _top({n: scores[n] + bonus[n] for n in top}, k, snap.ids, snap.dates)
+        out[q] = [snap.ids[n] for n in order]
+    return out
+
+
 def measure(col: Collection, ranked: dict[str, list[str]]) -> dict[str, list[float]]:
     qs = sorted(col.relevant, key=lambda q: int(q) if q.isdigit() else q)
     return {
@@ -307,6 +351,8 @@ def run(data: Path, names: tuple[str, ...], variants: tuple[str, ...], out: Call
             report("search(feedback=True)", measure(col, shipped_feedback))
             for variant, (docs, terms, keep) in (FEEDBACK.items() if extra else ()):
                 report(variant, measure(col, feedback_ranking(index, col.queries, docs, terms, keep)))
+            for variant, (alpha, weight) in (PROXIMITY.items() if extra else ()):
+                report(variant, measure(col, proximity_ranking(index, col.queries, alpha, weight)))
             for variant, (docs, terms, keep) in (FEEDBACK_RERANK.items() if extra else ()):
                 report(variant, measure(col, feedback_ranking(index, col.queries, docs, terms, keep, rerank=True)))
 
