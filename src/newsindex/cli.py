@@ -719,5 +719,9 @@ def watch_remove(index_path: str, name: str) -> None:
     click.echo(f"watch {name!r} removed")
 
 
+from newsindex.web.serve import serve_command  # noqa: E402  (Starlette is imported only when it runs)
+
+main.add_command(serve_command)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
