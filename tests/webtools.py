@@ -25,6 +25,13 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
+def free_port() -> int:
+    """A port no one listens on now (the OS's pick), for a server started in another process."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 class Server:
     """uvicorn serving ``site`` on 127.0.0.1:<free port> in a daemon thread."""
 
