@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Any, Sequence
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from ..index import NewsIndex
 from ..records import Release
 from ..results import FacetCount, Hit, SearchResults
 from ..tagging import country_name, issue_label, tag_countries, tag_issues
 from .histogram import Histogram, bucket_range, choose_bucket, histogram
-from .state import SearchState, StateError
+from .state import MAX_OFFSET, SearchState, StateError
 
 __all__ = ["SIDEBAR", "NotFound", "search_page", "release_page", "release_data", "flag", "back_state"]
 
@@ -125,7 +125,7 @@ def _years(counts: Sequence[FacetCount], state: SearchState) -> tuple[Option, ..
 
 
 def _pages(results: SearchResults, state: SearchState, *, window: int = 2) -> tuple[PageLink, ...]:
-    last = min(results.pages, 1 + (10_000 // max(state.limit, 1)))
+    last = min(results.pages, 1 + MAX_OFFSET // max(state.limit, 1))
     if last <= 1:
         return ()
     numbers = sorted({1, last, *range(max(1, state.page - window), min(last, state.page + window) + 1)})
@@ -166,7 +166,7 @@ def search_page(index: NewsIndex, state: SearchState) -> dict[str, Any]:
     hits = [
         Result(
             hit=hit,
-            href=f"/release/{hit.id}" + (f"?back={_quote(back)}" if back else ""),
+            href=f"/release/{hit.id}" + (f"?back={quote(back, safe='')}" if back else ""),
             type_label=_label("type", hit.type, index) if hit.type else "",
             countries=tuple((flag(c), country_name(c)) for c in hit.countries),
             issues=tuple(issue_label(i, index.taxonomy) for i in hit.issues),
@@ -185,12 +185,6 @@ def search_page(index: NewsIndex, state: SearchState) -> dict[str, Any]:
         "sorts": [(s, state.sorted_by(s).url(), s == state.sort) for s in ("relevance", "newest", "oldest")],
         "clear": SearchState(q=state.q).url() if state.narrowed else "",
     }
-
-
-def _quote(text: str) -> str:
-    from urllib.parse import quote
-
-    return quote(text, safe="")
 
 
 def back_state(raw: str) -> SearchState | None:
@@ -231,7 +225,8 @@ def release_page(index: NewsIndex, release_id: str, back: SearchState | None) ->
     """The full text of one release, its facets with evidence, and releases like it."""
     data = release_data(index, release_id)
     release = index.get(release_id)
-    assert release is not None
+    if release is None:  # deleted between the two reads
+        raise NotFound(f"no release with id {release_id!r} in {index.path or 'this index'}")
     similar = index.similar(release_id, limit=SIMILAR)
     home = back or SearchState()
 
