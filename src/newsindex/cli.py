@@ -806,6 +806,10 @@ from newsindex.cli_issues import issues_command  # noqa: E402
 issues_command.callback = handle_errors(issues_command.callback)  # type: ignore[arg-type]
 main.add_command(issues_command)
 
+from newsindex.web.serve import serve_command  # noqa: E402  (Starlette is imported only when it runs)
+
+serve_command.callback = handle_errors(serve_command.callback)  # type: ignore[arg-type]
+main.add_command(serve_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
