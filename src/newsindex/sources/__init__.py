@@ -16,20 +16,21 @@ from typing import Callable, Iterator
 
 from ..errors import SourceError
 from ..records import Release
-from . import csvfile, jsonl, newsroom, reuters
+from . import csvfile, feed, jsonl, newsroom, reuters
 from ._common import MAX_RECORD_BYTES, Source, log, source_name
 
 __all__ = ["FORMATS", "load_releases", "load_sample", "sample_path", "MAX_RECORD_BYTES"]
 
 #: Format names, for ``load_releases(format=...)`` and ``newsindex index --format``.
-FORMATS: tuple[str, ...] = ("newsroom", "jsonl", "csv", "reuters")
+FORMATS: tuple[str, ...] = ("newsroom", "jsonl", "csv", "reuters", "feed")
 _PARSERS: dict[str, Callable[[Source], Iterator[Release | SourceError]]] = {
     "newsroom": newsroom.parse,
     "jsonl": jsonl.parse,
     "csv": csvfile.parse,
     "reuters": reuters.parse,
+    "feed": feed.parse,
 }
-_SUFFIXES = {".txt": "newsroom", ".text": "newsroom", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".sgm": "reuters", ".sgml": "reuters"}
+_SUFFIXES = {".txt": "newsroom", ".text": "newsroom", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".sgm": "reuters", ".sgml": "reuters", ".rss": "feed", ".atom": "feed", ".rdf": "feed", ".xml": "feed"}
 
 
 def _sniff(head: bytes) -> str | None:
@@ -40,6 +41,8 @@ def _sniff(head: bytes) -> str | None:
         return "jsonl"
     if text.startswith((b"<!DOCTYPE lewis", b"<REUTERS")):
         return "reuters"
+    if feed.looks_like_feed(text):
+        return "feed"
     first = text.split(b"\n", 1)[0].lower()
     if b"," in first and (b"title" in first or b"headline" in first):
         return "csv"
