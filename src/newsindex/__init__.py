@@ -23,6 +23,7 @@ from .errors import (
     QueryError,
     SourceError,
     TaxonomyError,
+    UnknownFacetValueError,
 )
 from .index import IndexStats, NewsIndex
 from .records import Release
@@ -51,6 +52,7 @@ __all__ = [
     "SearchResults",
     "SourceError",
     "TaxonomyError",
+    "UnknownFacetValueError",
     "Taxonomy",
     "analyze",
     "country_name",

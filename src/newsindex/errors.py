@@ -10,7 +10,8 @@ class; the subclasses say what went wrong and carry what it needs to be fixed::
     ├── IndexLockedError     another writer holds the index lock
     ├── IndexVersionError    the index was built by an incompatible schema/library version
     ├── TaxonomyError        an issue taxonomy file is malformed (path, what is wrong)
-    └── QueryError           the query text is malformed (position)
+    ├── QueryError           the query text is malformed (position)
+    └── UnknownFacetValueError  a filter value names no country/issue (with suggestions)
 
 Misuse of the API (a wrong type, an unknown keyword value) raises ``ValueError``/``TypeError``
 as Python code usually does: those are bugs in the caller, not conditions of the data.
@@ -18,6 +19,8 @@ Whoosh and NLTK errors are translated at the boundary with ``raise ... from exc`
 """
 
 from __future__ import annotations
+
+from typing import Iterable
 
 __all__ = [
     "NewsIndexError",
@@ -28,6 +31,7 @@ __all__ = [
     "IndexVersionError",
     "QueryError",
     "TaxonomyError",
+    "UnknownFacetValueError",
 ]
 
 
@@ -84,3 +88,18 @@ class QueryError(NewsIndexError):
 
 class TaxonomyError(NewsIndexError, ValueError):
     """An issue taxonomy (TOML or JSON) could not be read; the message names the file."""
+
+
+class UnknownFacetValueError(NewsIndexError, ValueError):
+    """A filter value that names no country (or no issue): ``facet``, ``value``, ``suggestions``."""
+
+    def __init__(self, facet: str, value: str, suggestions: Iterable[str] = (), hint: str = "") -> None:
+        self.facet = facet
+        self.value = value
+        self.suggestions = tuple(suggestions)
+        message = f"unknown {facet} {value!r}"
+        if self.suggestions:
+            message += f": did you mean {' or '.join(self.suggestions)}?"
+        elif hint:
+            message += f": {hint}"
+        super().__init__(message)

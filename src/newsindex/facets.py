@@ -35,7 +35,7 @@ import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Mapping
 
-from .errors import NewsIndexError
+from .errors import UnknownFacetValueError
 
 if TYPE_CHECKING:
     from .tagging import Taxonomy
@@ -58,21 +58,6 @@ log = logging.getLogger("newsindex.facets")
 _GIVEN_KINDS = ("n", "x", "a")
 #: Only strong taxonomy terms name an issue on their own (see the module docstring).
 _ALIAS_WEIGHT = 1.5
-
-
-class UnknownFacetValueError(NewsIndexError, ValueError):
-    """A filter value that names no country (or no issue): ``facet``, ``value``, ``suggestions``."""
-
-    def __init__(self, facet: str, value: str, suggestions: Iterable[str] = (), hint: str = "") -> None:
-        self.facet = facet
-        self.value = value
-        self.suggestions = tuple(suggestions)
-        message = f"unknown {facet} {value!r}"
-        if self.suggestions:
-            message += f": did you mean {' or '.join(self.suggestions)}?"
-        elif hint:
-            message += f": {hint}"
-        super().__init__(message)
 
 
 # ----------------------------------------------------------------------------- countries

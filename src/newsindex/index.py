@@ -40,6 +40,7 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from . import __version__
 from .dates import parse_date
+from .facets import country_filter, issue_filter
 from .errors import (
     IndexExistsError,
     IndexLockedError,
@@ -411,8 +412,8 @@ def _as_values(value: FilterValue, name: str) -> tuple[str, ...]:
         if not all(isinstance(v, str) for v in values):
             raise TypeError(f"{name}= takes a string or strings")
     cleaned = [v.strip() for v in values if v and v.strip()]
-    if name == "country":
-        return tuple(v.upper() for v in cleaned)
+    if name == "country":  # codes, names, aliases ("Japan", "hong kong", "USA"); unknown: an error
+        return country_filter(cleaned)
     if name == "speaker":  # "Agnès Callamard" or "agnes-callamard"
         return tuple(speaker_slug(v) for v in cleaned)
     return tuple(v.lower().replace(" ", "-") for v in cleaned)
@@ -884,6 +885,7 @@ class NewsIndex:
         date_range = (_as_date(since, "since"), _as_date(until, "until"))
         with self._lock:
             snap = self._current()
+            filters["issue"] = issue_filter(filters["issue"], snap.docs_by_value["issue"], self.taxonomy)
             parsed = parse_query(query, snap.searcher.schema, match=match)
             if parsed is not None:
                 parsed = expand_fuzzy(fuzzify(parsed) if fuzzy else parsed, snap.searcher.reader())
@@ -1138,6 +1140,7 @@ class NewsIndex:
         if unknown:
             raise TypeError(f"unknown filter {sorted(unknown)[0]!r}; filters are country, issue, type, source, speaker, since, until")
         values = {name: _as_values(filters.get(name), name) for name in ("country", "issue", "type", "source", "speaker")}
+        values["issue"] = issue_filter(values["issue"], snap.docs_by_value["issue"], self.taxonomy)
         allowed = self._allowed(snap, values, (_as_date(filters.get("since"), "since"), _as_date(filters.get("until"), "until")))
         if allowed is not None and not allowed:
             return frozenset()

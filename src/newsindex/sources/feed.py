@@ -112,9 +112,13 @@ def parse_bytes(data: bytes, *, path: str, label: str = "feed", base_url: str = 
     source_title = feed_title or label
     base = base_url or feed.get("link", "") or ""
     lines = _item_lines(data)
+    last = len(parsed.entries) - 1
     for number, entry in enumerate(parsed.entries):
         line = lines[number] if number < len(lines) else None
-        yield _item(entry, path=path, line=line, source=source_title, base=base)
+        item = _item(entry, path=path, line=line, source=source_title, base=base)
+        if isinstance(item, SourceError) and number == last and parsed.get("bozo"):
+            item = SourceError(path, line, f"{item.reason}; the feed breaks off in this item (a cut-off download?)", record=item.record)
+        yield item
 
 
 def _problem(exc: Any) -> str:
@@ -155,11 +159,13 @@ def _item(entry: Any, *, path: str, line: int | None, source: str, base: str) ->
     body = ""
     for content in entry.get("content", ()) or ():
         text = html_to_text(content.get("value", "") or "") if "html" in (content.get("type") or "html") else " ".join(str(content.get("value", "")).split())
-        if text and text != summary:
+        if text:
             body = text
             break
-    if summary and body.startswith(summary.rstrip(".… ")):
-        summary = ""  # the summary is the start of the content: kept once, as the body
+    if summary and body and (body == summary or body.startswith(summary.rstrip(".… "))):
+        # feedparser copies the content into a missing summary; a summary that is the start of
+        # the content says nothing more: the text is kept once, as the body
+        summary = ""
     categories = [" ".join(str(t.get("term") or t.get("label") or "").split()) for t in entry.get("tags", ()) or ()]
     categories = [c for c in dict.fromkeys(categories) if c]
     extra: dict[str, Any] = {}
