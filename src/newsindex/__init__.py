@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 
 from .analysis import analyze
 from .errors import (
+    FetchError,
     IndexExistsError,
     IndexLockedError,
     IndexNotFoundError,
@@ -38,6 +39,7 @@ __all__ = [
     "FORMATS",
     "FacetCount",
     "Hit",
+    "FetchError",
     "IndexExistsError",
     "IndexLockedError",
     "IndexNotFoundError",

@@ -5,6 +5,7 @@ class; the subclasses say what went wrong and carry what it needs to be fixed::
 
     NewsIndexError
     ├── SourceError          a record or file could not be read (path, line)
+    │   └── FetchError       a URL could not be fetched (network, HTTP status, limits)
     ├── IndexNotFoundError   no newsindex index at that path
     ├── IndexExistsError     create() over an existing index
     ├── IndexLockedError     another writer holds the index lock
@@ -25,6 +26,7 @@ from typing import Iterable
 __all__ = [
     "NewsIndexError",
     "SourceError",
+    "FetchError",
     "IndexNotFoundError",
     "IndexExistsError",
     "IndexLockedError",
@@ -54,6 +56,14 @@ class SourceError(NewsIndexError):
         self.record = record
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {reason}")
+
+
+class FetchError(SourceError):
+    """A URL could not be fetched: ``path`` is the URL, ``reason`` what went wrong (HTTP 404,
+    a timeout, a redirect loop, a body over the size limit, no network)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(url, None, reason)
 
 
 class IndexNotFoundError(NewsIndexError):

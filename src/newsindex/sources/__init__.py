@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 from ..errors import SourceError
 from ..records import Release
-from . import csvfile, feed, jsonl, newsroom, reuters
+from . import csvfile, feed, jsonl, newsroom, reuters, url
 from ._common import MAX_RECORD_BYTES, Source, log, source_name
 
 __all__ = ["FORMATS", "load_releases", "load_sample", "sample_path", "MAX_RECORD_BYTES"]
@@ -84,10 +84,14 @@ def load_releases(source: Source, *, format: str | None = None, errors: list[Sou
     """
     if format is not None and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; formats are {', '.join(FORMATS)}")
-    if format is None:
-        format, source = _detect(source)
+    if url.is_url(source):  # fetched, then read by the parser its content calls for
+        format, parser = format or "url", url.parse
+    else:
+        if format is None:
+            format, source = _detect(source)
+        parser = _PARSERS[format]
     count = 0
-    for item in _PARSERS[format](source):
+    for item in parser(source):  # type: ignore[arg-type]
         if isinstance(item, SourceError):
             if errors is None:
                 raise item
