@@ -75,8 +75,9 @@ def _detect(source: Source) -> tuple[str, Source]:
 def load_releases(source: Source, *, format: str | None = None, errors: list[SourceError] | None = None) -> Iterator[Release]:
     """Yield the releases of a file or stream, in order.
 
-    ``format``: one of FORMATS; by default from the suffix (.txt, .jsonl, .csv, .sgm), else
-    sniffed from the content. ``errors``: None → raise the first bad record's SourceError;
+    ``format``: one of FORMATS; by default from the suffix (.txt, .jsonl, .csv, .sgm, .rss,
+    .atom, .xml), else sniffed from the content. An http(s) URL is fetched (sources/url.py)
+    and read as its content type says (``format`` is then not used). ``errors``: None → raise the first bad record's SourceError;
     a list → collect SourceErrors there and go on.
 
     >>> errors = []
