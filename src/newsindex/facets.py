@@ -185,6 +185,8 @@ def _stems(text: str) -> tuple[str, ...]:
 
 #: Tables per taxonomy object (a Taxonomy holds mappings, so it can't be an lru_cache key).
 _ISSUE_TABLES: dict[int, tuple[object, tuple[dict[str, str], dict[tuple[str, ...], str]]]] = {}
+#: The query stems of issue values seen (the analyzer is the same for every taxonomy).
+_STEMMED: dict[str, tuple[str, ...]] = {}
 
 
 def _issue_table(taxonomy: Taxonomy | None) -> tuple[dict[str, str], dict[tuple[str, ...], str]]:
@@ -218,9 +220,15 @@ def _build_issue_table(tax: Taxonomy) -> tuple[dict[str, str], dict[tuple[str, .
 
 def _taxonomy_slug(value: str, taxonomy: Taxonomy | None) -> str | None:
     names, terms = _issue_table(taxonomy)
-    slug = names.get(issue_slug(value))
+    key = issue_slug(value)
+    slug = names.get(key)
     if slug is None:
-        stems = _stems(value.replace("-", " "))
+        if key in _STEMMED:  # stemming costs more than the rest: remembered per value
+            stems = _STEMMED[key]
+        else:
+            stems = _stems(value.replace("-", " "))
+            if len(_STEMMED) < 100_000:
+                _STEMMED[key] = stems
         slug = terms.get(stems) if stems else None
     return slug
 
@@ -251,8 +259,9 @@ def issue_filter(values: Iterable[str], indexed: Mapping[str, object] | Iterable
     present = set(indexed)
     out: list[str] = []
     for value in values:
-        slug = _taxonomy_slug(value, taxonomy) or issue_slug(value)
-        if slug not in present and _taxonomy_slug(value, taxonomy) is None:
+        known_slug = _taxonomy_slug(value, taxonomy)
+        slug = known_slug or issue_slug(value)
+        if known_slug is None and slug not in present:
             known = sorted(present | set(_issue_table(taxonomy)[0].values()))
             close = difflib.get_close_matches(issue_slug(value), known, n=3, cutoff=0.6)
             raise UnknownFacetValueError("issue", value, close, "see `newsindex facets INDEX --field issue` for the issues of this index")
