@@ -6,6 +6,7 @@ import http.server
 import json
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -257,3 +258,41 @@ def test_tag_reports_a_cut_off_last_entry_instead_of_failing(tmp_path, runner):
     result = runner.invoke(main, ["tag", str(page)])
     assert result.exit_code == 0, result.output
     assert "Whole" in result.output and "rejected" in result.output
+
+
+def test_tag_on_a_saved_newsroom_page_cut_off_in_its_last_entry(tmp_path, runner):
+    sample = (Path(__file__).parent / "fixtures" / "newsroom_sample.txt").read_text(encoding="utf-8")
+    cut = sample[: sample.rindex("March 18, 2020")]  # the page ends before the last entry's date
+    page = tmp_path / "saved.txt"
+    page.write_text(cut, encoding="utf-8")
+    result = runner.invoke(main, ["tag", str(page), "--json"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("{")]
+    assert len(lines) == 11  # the 11 whole entries
+    assert "rejected" in result.output
+
+
+def test_last_modified_is_sent_back_as_if_modified_since(server, tmp_path):
+    stamp = "Mon, 06 Sep 2021 10:00:00 GMT"
+
+    def handler(h: http.server.BaseHTTPRequestHandler) -> None:
+        if h.headers.get("If-Modified-Since") == stamp:
+            h.send_response(304)
+            h.end_headers()
+            return
+        body = rss(("One", "text", ""))
+        h.send_response(200)
+        h.send_header("Content-Type", "application/rss+xml")
+        h.send_header("Last-Modified", stamp)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    server.routes["/lm"] = handler
+    with NewsIndex.in_memory() as index:
+        store = followed(index)
+        index.add(store.releases(server.url("/lm")))
+        store.save()
+        report = update(index)
+        assert (report.not_modified, report.added) == (1, 0)
+        assert server.requests[-1][1]["if-modified-since"] == stamp
