@@ -100,3 +100,11 @@ def test_cli_says_unknown_filter_values_in_one_line_and_exits_1(runner, index_di
         result = runner.invoke(main, ["search", str(index_dir), "vigil", *args])
         assert result.exit_code == 1
         assert "unknown" in result.output and result.output.count("\n") == 1
+
+
+def test_source_filter_finds_a_feed_title_however_written_and_refuses_unknown_sources():
+    with NewsIndex.in_memory() as index:
+        index.add(load_releases(DATA / "feeds" / "guardian_rss2.rss"))
+        assert {index.search(source=s, limit=0).total for s in ("The Guardian", "the guardian", "the-guardian")} == {55}
+        with pytest.raises(UnknownFacetValueError, match="did you mean The Guardian"):
+            index.search(source="Guardain")

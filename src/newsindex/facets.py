@@ -49,6 +49,7 @@ __all__ = [
     "taxonomy_issues",
     "country_filter",
     "issue_filter",
+    "source_filter",
 ]
 
 log = logging.getLogger("newsindex.facets")
@@ -256,6 +257,9 @@ def issue_filter(values: Iterable[str], indexed: Mapping[str, object] | Iterable
     A value that is a taxonomy issue (by slug, label or alias) or a value of the index is
     kept; anything else raises UnknownFacetValueError with the closest known values.
     """
+    values = tuple(values)
+    if not values:  # every search passes here: no work without an issue filter
+        return ()
     present = set(indexed)
     out: list[str] = []
     for value in values:
@@ -267,6 +271,27 @@ def issue_filter(values: Iterable[str], indexed: Mapping[str, object] | Iterable
             raise UnknownFacetValueError("issue", value, close, "see `newsindex facets INDEX --field issue` for the issues of this index")
         if slug not in out:
             out.append(slug)
+    return tuple(out)
+
+
+def source_filter(values: Iterable[str], indexed: Mapping[str, object] | Iterable[str]) -> tuple[str, ...]:
+    """A source filter's values as the index holds them, matched without case or punctuation
+    ("the guardian" and "the-guardian" find "The Guardian", a feed's title); an unknown one
+    raises UnknownFacetValueError with the closest sources of the index."""
+    values = tuple(values)
+    if not values:
+        return ()
+    by_key: dict[str, list[str]] = {}
+    for name in indexed:
+        by_key.setdefault(issue_slug(name), []).append(name)
+    out: list[str] = []
+    for value in values:
+        matches = by_key.get(issue_slug(value))
+        if not matches:
+            close = difflib.get_close_matches(issue_slug(value), list(by_key), n=3, cutoff=0.6)
+            names = [by_key[k][0] for k in close]
+            raise UnknownFacetValueError("source", value, names, "see `newsindex facets INDEX --field source` for the sources of this index")
+        out.extend(m for m in matches if m not in out)
     return tuple(out)
 
 

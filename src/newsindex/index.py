@@ -40,7 +40,7 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from . import __version__
 from .dates import parse_date
-from .facets import country_filter, issue_filter
+from .facets import country_filter, issue_filter, source_filter
 from .errors import (
     IndexExistsError,
     IndexLockedError,
@@ -414,6 +414,8 @@ def _as_values(value: FilterValue, name: str) -> tuple[str, ...]:
     cleaned = [v.strip() for v in values if v and v.strip()]
     if name == "country":  # codes, names, aliases ("Japan", "hong kong", "USA"); unknown: an error
         return country_filter(cleaned)
+    if name == "source":  # matched against the index's sources by facets.source_filter
+        return tuple(cleaned)
     if name == "speaker":  # "Agnès Callamard" or "agnes-callamard"
         return tuple(speaker_slug(v) for v in cleaned)
     return tuple(v.lower().replace(" ", "-") for v in cleaned)
@@ -886,6 +888,7 @@ class NewsIndex:
         with self._lock:
             snap = self._current()
             filters["issue"] = issue_filter(filters["issue"], snap.docs_by_value["issue"], self.taxonomy)
+            filters["source"] = source_filter(filters["source"], snap.docs_by_value["source"])
             parsed = parse_query(query, snap.searcher.schema, match=match)
             if parsed is not None:
                 parsed = expand_fuzzy(fuzzify(parsed) if fuzzy else parsed, snap.searcher.reader())
@@ -1141,6 +1144,7 @@ class NewsIndex:
             raise TypeError(f"unknown filter {sorted(unknown)[0]!r}; filters are country, issue, type, source, speaker, since, until")
         values = {name: _as_values(filters.get(name), name) for name in ("country", "issue", "type", "source", "speaker")}
         values["issue"] = issue_filter(values["issue"], snap.docs_by_value["issue"], self.taxonomy)
+        values["source"] = source_filter(values["source"], snap.docs_by_value["source"])
         allowed = self._allowed(snap, values, (_as_date(filters.get("since"), "since"), _as_date(filters.get("until"), "until")))
         if allowed is not None and not allowed:
             return frozenset()
