@@ -11,7 +11,7 @@ import pytest
 
 from newsindex import NewsIndex, NewsIndexError, Release, UnknownFacetValueError, load_releases
 from newsindex.cli import main
-from newsindex.facets import country_code, country_filter, issue_filter, normalize_issues
+from newsindex.facet_values import country_code, country_filter, issue_filter, normalize_issues
 
 DATA = Path(os.environ.get("NEWSINDEX_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
 

@@ -40,7 +40,7 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from . import __version__
 from .dates import parse_date
-from .facets import country_filter, issue_filter, source_filter
+from .facet_values import country_filter, issue_filter, source_filter
 from .errors import (
     IndexExistsError,
     IndexLockedError,

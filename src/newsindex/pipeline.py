@@ -60,7 +60,7 @@ def extract_facets(release: Release, taxonomy: Taxonomy | None = None) -> Facets
 
     ``taxonomy``: the issue taxonomy (None: the shipped one).
     """
-    from .facets import normalize_issues
+    from .facet_values import normalize_issues
     from .tagging import tag_countries, tag_issues
     from .tagging.speakers import extract_speakers
 

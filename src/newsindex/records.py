@@ -118,7 +118,7 @@ class Release:
         # Accept any iterable of strings, store a tuple with duplicates removed in order:
         # countries as ISO codes ("USA", "west-germany", "Japan" → US, DE, JP; an unknown one
         # goes to extra["unknown_countries"]), issues as slugs (see facets.py).
-        from .facets import given_countries, issue_slug
+        from .facet_values import given_countries, issue_slug
 
         countries, issues = self.countries, self.issues
         countries = (countries,) if isinstance(countries, str) else countries

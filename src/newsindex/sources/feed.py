@@ -177,7 +177,7 @@ def _item(entry: Any, *, path: str, line: int | None, source: str, base: str) ->
     guid = str(entry.get("id", "") or "")
     if guid and guid != url:
         extra["guid"] = guid
-    from ..facets import taxonomy_issues  # the issues a category names
+    from ..facet_values import taxonomy_issues  # the issues a category names
 
     return Release(
         title=title,

@@ -52,7 +52,7 @@ __all__ = [
     "source_filter",
 ]
 
-log = logging.getLogger("newsindex.facets")
+log = logging.getLogger("newsindex.facet_values")
 
 #: Gazetteer kinds read as given values: names/aliases, historical names, source codes/slugs.
 #: Demonyms, cities and weak forms are evidence in prose, not a country a source assigned.
