@@ -44,7 +44,7 @@ def serve(index_path: str, *, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
                 timeout_keep_alive=5, server_header=False, access_log=False)
 
 
-@click.command("serve")
+@click.command("serve", short_help="A search page and JSON API over INDEX, on 127.0.0.1.")
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on (other than 127.0.0.1/localhost: reachable from the network).")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535))
