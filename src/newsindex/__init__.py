@@ -24,6 +24,7 @@ from .index import NewsIndex
 _HOMES: dict[str, str] = {
     "analyze": "analysis",
     "parse_date": "dates",
+    "FetchError": "errors", "UnknownFacetValueError": "errors",
     "IndexExistsError": "errors", "IndexLockedError": "errors", "IndexNotFoundError": "errors",
     "IndexVersionError": "errors", "NewsIndexError": "errors", "QueryError": "errors",
     "ReleaseError": "errors", "SourceError": "errors", "TaxonomyError": "errors",
@@ -97,6 +98,7 @@ __all__ = [
     "FORMATS",
     "FacetCount",
     "Hit",
+    "FetchError",
     "IndexExistsError",
     "IndexLockedError",
     "IndexNotFoundError",
@@ -112,6 +114,7 @@ __all__ = [
     "SearchResults",
     "SourceError",
     "TaxonomyError",
+    "UnknownFacetValueError",
     "Taxonomy",
     "analyze",
     "country_name",
