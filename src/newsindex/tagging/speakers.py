@@ -46,6 +46,8 @@ class _LazyPattern:
         self.flags = flags
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy/pickle protocol probes: not a pattern method
+            raise AttributeError(name)
         compiled = re.compile(self.pattern, self.flags)
         for method in ("search", "match", "fullmatch", "finditer", "findall", "sub", "split"):
             setattr(self, method, getattr(compiled, method))  # later calls skip this hook
