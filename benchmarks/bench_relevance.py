@@ -12,7 +12,10 @@ test (wins/losses, two-sided p), so per-query noise is not mistaken for a gain. 
 worth shipping only when it helps on every collection at once: "everywhere" says so.
 
 Variants are scored exactly as a search would score them (ranking.TermScores with other
-BM25Params; the same code path and tie order as NewsIndex.search).
+BM25Params; the same code path and tie order as NewsIndex.search). Beyond BM25's parameters:
+RM3 pseudo-relevance feedback at three settings (expanding the matches, or re-ranking them
+only), the opt-in as shipped through ``search(feedback=True)``, a MinDist proximity bonus on
+the top 100, and the collection indexed again with the Porter stemmer.
 """
 
 from __future__ import annotations
