@@ -286,6 +286,31 @@ class NewsTokenizer(Tokenizer):
                 yield token
             pos += 1
 
+    def spans(self, value: str) -> Iterator[tuple[int, int, str]]:
+        """(startchar, endchar, term) for each token ``self(value, chars=True, mode="index",
+        removestops=False)`` yields, without Token objects: what highlighting reads
+        (highlight.py; about a third of a highlighted search was the Token stream's attribute
+        writes). Lazy, so a reader that has its snippet stops the analysis. Must stay in step
+        with the generator (tests/test_analysis.py compares the two). With stopwords kept, a
+        stopword's term is its folded text whether or not it is an acronym, so no look-around.
+        """
+        term = self.term
+        for match in _TOKEN.finditer(value):
+            kind = match.lastgroup
+            raw = match.group()
+            start, end = match.span()
+            if kind == "word":
+                text = term(raw)
+                yield start, end, (fold(raw) if text is _STOPPED or text == "" else text)
+            elif kind == "acronym":
+                yield start, end, fold(raw.replace(".", ""))
+            else:  # a hashtag, and in the index the word too
+                text = fold(raw)
+                yield start, end, text
+                extra = term(raw[1:]) or fold(raw[1:])
+                if extra and extra != text:
+                    yield start, end, extra
+
     def terms(self, value: str, mode: str = "index") -> list[str]:
         """The term texts ``self(value, mode=mode)`` yields, as a list, without Token objects."""
         return [text for text, _ in self.term_positions(value, mode)]
