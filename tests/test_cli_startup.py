@@ -101,6 +101,7 @@ def test_query_side_commands_load_only_the_query_side(sample_index, argv):
     assert out.strip()  # the command did its work
     assert _forbidden(report["modules"]) == []
     assert not report["gazetteer_built"]  # country labels need names, not the tagger's gazetteer
+    assert "newsindex.tagging.countries" not in report["modules"]  # (labels: tagging/names.py)
 
 
 def test_show_loads_only_the_query_side(sample_index):

@@ -66,7 +66,7 @@ def speaker_name(snap: Snapshot, slug: str) -> str:
 def facet_label(name: str, value: str, taxonomy: Taxonomy | None = None) -> str:
     """The display name of a facet value ("HK" → "Hong Kong", "death-penalty" → "Death penalty")."""
     if name == "country":
-        from .tagging.countries import country_name  # the taggers' module: loaded when a label is shown
+        from .tagging.names import country_name  # a dict and pycountry's file, not the tagger
 
         return country_name(value)
     if name == "issue":

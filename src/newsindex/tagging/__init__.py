@@ -11,7 +11,7 @@ taxonomy code is start-up time of every command that imports the package otherwi
 from typing import TYPE_CHECKING, Any
 
 _HOMES: dict[str, str] = {
-    "CountryTag": "countries", "country_name": "countries", "tag_countries": "countries",
+    "CountryTag": "countries", "country_name": "names", "tag_countries": "countries",
     "Issue": "issues", "IssueTag": "issues", "Taxonomy": "issues", "default_taxonomy": "issues",
     "issue_label": "issues", "load_taxonomy": "issues", "tag_issues": "issues",
 }
@@ -33,7 +33,8 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
-    from .countries import CountryTag, country_name, tag_countries
+    from .countries import CountryTag, tag_countries
+    from .names import country_name
     from .issues import Issue, IssueTag, Taxonomy, default_taxonomy, issue_label, load_taxonomy, tag_issues
 
 __all__ = ["CountryTag", "IssueTag", "Issue", "Taxonomy", "country_name", "default_taxonomy", "issue_label", "load_taxonomy", "tag_countries", "tag_issues"]

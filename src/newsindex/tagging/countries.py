@@ -29,7 +29,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path
+
+from .names import _DISPLAY_NAMES, country_name  # noqa: F401  (defined here before; facet labels need only names.py)
 
 __all__ = ["CountryTag", "tag_countries", "country_name", "Gazetteer", "gazetteer"]
 
@@ -59,13 +60,6 @@ _DATELINE_REGIONS = {
     **dict.fromkeys("Ont Que Alta B.C Man Sask N.S N.B Nfld P.E.I".split(), "CA"),
 }
 _DATELINE_PARTS = re.compile(r"^\s*([A-Z][A-Za-z.'’ \-]{1,40}?),\s*([A-Za-z][A-Za-z.]{0,6})\.?,?\s")
-_DISPLAY_NAMES = {
-    "US": "United States", "GB": "United Kingdom", "RU": "Russia", "KR": "South Korea", "KP": "North Korea",
-    "IR": "Iran", "SY": "Syria", "VN": "Vietnam", "LA": "Laos", "BO": "Bolivia", "VE": "Venezuela", "TZ": "Tanzania",
-    "MD": "Moldova", "PS": "Palestine", "TW": "Taiwan", "HK": "Hong Kong", "MO": "Macau", "CD": "DR Congo",
-    "CG": "Congo", "CZ": "Czechia", "XK": "Kosovo", "VA": "Vatican", "FM": "Micronesia", "BN": "Brunei",
-    "CI": "Côte d'Ivoire", "TR": "Türkiye", "MK": "North Macedonia", "SZ": "Eswatini",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,39 +154,6 @@ def _gazetteer_rows() -> list[tuple[str, str, str]]:
 def gazetteer() -> Gazetteer:
     """The shared gazetteer, built on first use (~20 ms)."""
     return Gazetteer(_pycountry_rows() + _data_rows())
-
-
-@lru_cache(maxsize=None)
-def country_name(code: str) -> str:
-    """Display name of an ISO code ("HK" → "Hong Kong"); an unknown code is returned as is."""
-    code = code.upper()
-    if code in _DISPLAY_NAMES:
-        return _DISPLAY_NAMES[code]
-    country = _iso_3166().get(code)
-    if country is None:
-        return code
-    return country.get("common_name") or country["name"]
-
-
-@lru_cache(maxsize=1)
-def _iso_3166() -> dict[str, dict[str, str]]:
-    """pycountry's ISO 3166-1 table by alpha-2 code, read from its own data file.
-
-    ``import pycountry`` costs ~50 ms (it imports importlib.metadata, and email with it), most
-    of a `newsindex search` that only needs a few display names for its facet counts; the file
-    it reads is the same list (~1 ms). If the file is not where pycountry keeps it, pycountry
-    is asked (tests/test_tagging.py compares both for every code)."""
-    import importlib.util
-    import json
-
-    spec = importlib.util.find_spec("pycountry")
-    for folder in (spec.submodule_search_locations or ()) if spec else ():
-        path = Path(folder) / "databases" / "iso3166-1.json"
-        if path.is_file():
-            return {entry["alpha_2"]: entry for entry in json.loads(path.read_text(encoding="utf-8"))["3166-1"]}
-    import pycountry
-
-    return {c.alpha_2: {k: v for k in ("name", "common_name") if (v := getattr(c, k, None))} for c in pycountry.countries}
 
 
 def _mentions(text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all_caps: bool) -> list[tuple[str, str, float, str]]:
