@@ -172,7 +172,7 @@ def execute(snap: Snapshot, request: SearchRequest, taxonomy: Taxonomy | None = 
         order = by_date(snap, matched, newest=(sort != "oldest"))
     else:
         matched = matching(snap, parsed, allowed_docs)
-        scoring = with_feedback(snap, parsed, allowed_docs, matched) if request.feedback and sort == "relevance" else parsed
+        scoring = with_feedback(snap, parsed, allowed_docs, matched, query) if request.feedback and sort == "relevance" else parsed
         if sort == "relevance" and request.boost_recent:
             newest = snap.by_date[-1][0] if snap.by_date else None
             order, scores = rank_by_recency(
@@ -204,13 +204,14 @@ def execute(snap: Snapshot, request: SearchRequest, taxonomy: Taxonomy | None = 
     return SearchResults(query=query, hits=hits, total=len(matched), page=page, limit=limit, sort=sort, facets=counts, suggestions=suggestions)
 
 
-def with_feedback(snap: Snapshot, parsed: wq.Query, allowed_docs: set[int] | None, matched: frozenset[int]) -> wq.Query:
+def with_feedback(snap: Snapshot, parsed: wq.Query, allowed_docs: set[int] | None, matched: frozenset[int], query: str) -> wq.Query:
     """``parsed`` expanded by pseudo-relevance feedback (feedback.py) from its own first
     ranking; it scores ``matched`` and never matches more."""
     from . import feedback  # opt-in: a search without it never loads it
 
     first, first_scores = by_score(snap, parsed, allowed_docs, feedback.FEEDBACK_DOCS, matched)
-    expanded = feedback.expand(snap.searcher, feedback.question_terms(parsed), first, first_scores)
+    asked = feedback.question_terms(parsed, query, snap.searcher.schema["body"].analyzer)
+    expanded = feedback.expand(snap.searcher, asked, first, first_scores)
     return expanded if expanded is not None else parsed
 
 
