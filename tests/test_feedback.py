@@ -90,3 +90,12 @@ def test_cli_feedback_flag(index):
     assert result.exit_code == 0, result.output
     shown = json.loads(result.output)
     assert [h["id"] for h in shown["hits"]] == ids(index.search("dam", feedback=True)) != ids(index.search("dam"))
+
+
+def test_the_question_model_counts_repeated_words_but_not_excluded_ones(index):
+    snap = index._current()
+    text = "dam flood and dam NOT loans"
+    parsed = parse_query(text, snap.searcher.schema, match="any")
+    asked = question_terms(parsed, text, snap.searcher.schema["body"].analyzer)
+    assert dict(asked) == {"dam": 2, "flood": 1}  # "loans" is excluded, not asked for
+    assert dict(question_terms(parsed)) == {"dam": 1, "flood": 1}
