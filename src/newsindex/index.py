@@ -439,13 +439,15 @@ class NewsIndex:
             snap = self._current()
             existing = snap.docnum_by_id
             sub: SubWriter | None = None
+            pairs: Any = None
             items = Lookahead(releases)
+            use_sub = False
             if self._path is not None and workers != 0:
                 # A large input on disk: a second process extracts and writes part of it.
                 items.ends_within(PARALLEL_ABOVE)
-                if items.buffered > PARALLEL_ABOVE and (workers if workers is not None else default_workers()) > 0:
-                    sub = SubWriter(self._path, self._taxonomy, indexname=_INDEX_NAME, limitmb=_WRITER_LIMIT_MB)
+                use_sub = items.buffered > PARALLEL_ABOVE and (workers if workers is not None else default_workers()) > 0
                 workers = 0
+            # The lock first, then the second process: a refused add starts nothing.
             writer = self._writer(timeout)
             added = updated = seen = commits = in_batch = 0
             rejected: list[Rejection] = []
@@ -473,6 +475,8 @@ class NewsIndex:
                 return self._writer(timeout)
 
             try:
+                if use_sub:
+                    sub = SubWriter(self._path, self._taxonomy, indexname=_INDEX_NAME, limitmb=_WRITER_LIMIT_MB)  # type: ignore[arg-type]
                 # With a SubWriter, facets are extracted by whichever process writes the release.
                 pairs = ((item, None) for item in items) if sub is not None else with_facets(items, workers=workers, taxonomy=self._taxonomy)
                 for release, computed in pairs:
@@ -526,6 +530,11 @@ class NewsIndex:
                         in_batch = 0
                 flush()
             except BaseException:
+                # Close what this call opened, whatever failed: the facet workers' pipeline
+                # (left to the garbage collector, its threads froze the interpreter's exit),
+                # the writer (and its uncommitted files), the second process.
+                if pairs is not None:
+                    pairs.close()
                 if not writer.is_closed:  # a failed commit has cleaned up already
                     writer.cancel()
                 if sub is not None:
