@@ -12,6 +12,7 @@ class; the subclasses say what went wrong and carry what it needs to be fixed::
     ├── TaxonomyError        an issue taxonomy file is malformed (path, what is wrong)
     ├── ReleaseError         a Release built with a date as text (says what to pass; also a TypeError)
     └── QueryError           the query text is malformed (position)
+        └── QueryTooBroadError  a prefix/wildcard/range word matches more index terms than a query may
 
 Misuse of the API (a wrong type, an unknown keyword value) raises ``ValueError``/``TypeError``
 as Python code usually does: those are bugs in the caller, not conditions of the data.
@@ -28,6 +29,7 @@ __all__ = [
     "IndexLockedError",
     "IndexVersionError",
     "QueryError",
+    "QueryTooBroadError",
     "TaxonomyError",
     "ReleaseError",
 ]
@@ -82,6 +84,13 @@ class QueryError(NewsIndexError):
     def pointer(self) -> str:
         """Two lines: the query, and a caret under the problem (for terminals)."""
         return f"{self.query}\n{' ' * self.position}^"
+
+
+class QueryTooBroadError(QueryError):
+    """A prefix, wildcard or range word matches more index terms than one query may expand to.
+
+    Refused rather than run for seconds or minutes (multiterm.py); the message names the limit.
+    """
 
 
 class TaxonomyError(NewsIndexError, ValueError):
