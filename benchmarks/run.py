@@ -415,6 +415,43 @@ def compare(data: Path, limit: int | None, rounds: int, work: Path, lines: list[
     say(f"  newsindex extras: first search after open (snapshot build) {first:.0f} ms; plain with highlighting p50 {pct(hl, .5):.2f} ms")
 
 
+#: Multi-term queries a fault campaign timed on Reuters (issue 15 row 9): s* 6.2 s, a* 17.5 s,
+#: c* OR p* 33.6 s, [1 TO 5] 4.5 s, before they were bounded (multiterm.py).
+BROAD_QUERIES: tuple[str, ...] = ("s*", "a*", "c* OR p*", "[1 TO 5]", "protest*", "oil pr*", "o*l", "oil~")
+
+
+def bounded_queries(path: Path, lines: list[str], results: dict[str, Any], *, unbounded: bool) -> None:
+    """Broad prefix/wildcard/range/fuzzy queries: newsindex (bounded) beside Whoosh's own
+    execution of the same parsed query (what newsindex ran before: an OR of every term, scored)."""
+    from newsindex import NewsIndex, NewsIndexError
+    from newsindex.query import parse_query
+
+    say = lines.append
+    say("bounded queries (top 10, total counted; first run, nothing cached)      newsindex s    unbounded Whoosh s   ratio")
+    figures: dict[str, Any] = {}
+    with NewsIndex.open(path) as idx:
+        idx.search("oil", limit=1)
+        for query in BROAD_QUERIES:
+            start = time.perf_counter()
+            try:
+                total: Any = idx.search(query, limit=10).total
+            except NewsIndexError as exc:
+                total = f"refused ({type(exc).__name__})"
+            ours = time.perf_counter() - start
+            before = None
+            if unbounded:
+                searcher = idx._current().searcher
+                parsed = parse_query(query, searcher.schema)
+                start = time.perf_counter()
+                searcher.search(parsed, limit=10)
+                before = time.perf_counter() - start
+            figures[query] = {"newsindex_s": ours, "unbounded_s": before, "total": total}
+            shown = f"{before:8.2f}" if before is not None else "       -"
+            ratio = _ratio(ours, before) if before else "-"
+            say(f"  {query!r:28s} {str(total):>24s}      {ours:8.3f}        {shown}        {ratio}")
+    results["bounded_queries"] = figures
+
+
 def scale(data: Path, sizes: Sequence[int], work: Path, lines: list[str], results: dict[str, Any]) -> None:
     say = lines.append
     say("growth (synthetic copies of Reuters, dates shifted by whole years, streamed to add(); peak memory: the indexing process holding the 11,000 real stories, + the writing worker)")
@@ -456,6 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scale", action="store_true", help="also measure growth from 10k to 100k releases")
     parser.add_argument("--scale-sizes", default="10000,100000")
     parser.add_argument("--out", help="also write the figures as JSON here")
+    parser.add_argument("--no-unbounded", action="store_true", help="skip timing broad queries the unbounded way (~1 min on all of Reuters)")
     parser.add_argument("--copies", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-dir", help=argparse.SUPPRESS)
@@ -474,6 +512,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, Any] = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "when": _dt.datetime.now().isoformat(timespec="seconds")}
     with tempfile.TemporaryDirectory(prefix="newsindex-bench-") as tmp:
         compare(data, args.limit, args.rounds, Path(tmp), lines, results)
+        for line in lines:
+            print(line, flush=True)
+        lines.clear()
+        bounded_queries(Path(tmp) / "newsindex", lines, results, unbounded=not args.no_unbounded)
         for line in lines:
             print(line, flush=True)
         if args.scale:
