@@ -465,6 +465,39 @@ def stats(index_path: str, as_json: bool) -> None:
     click.echo(f"{'facet values:':<16}" + ", ".join(f"{k} {v}" for k, v in figures.facet_values.items()))
 
 
+@main.command(short_help="Verify INDEX's files: checksums, stamp, every segment readable.")
+@click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False, exists=True))
+@handle_errors
+def check(index_path: str) -> None:
+    """Verify every segment of INDEX against the checksum recorded at its commit, the version
+    stamp, and that each segment's releases and terms can be read. Exit 1 if anything is damaged.
+
+    \b
+    Example:
+      newsindex check releases.idx
+    """
+    from newsindex.integrity import check as check_index
+
+    result = check_index(index_path)
+    for problem in result.problems:
+        click.echo(f"damaged: {problem}", err=True)
+    notes = []
+    if result.unrecorded:
+        notes.append(f"{len(result.unrecorded)} file(s) without a recorded checksum (written before checksums): read through instead")
+    if result.orphans:
+        notes.append(f"{result.orphans} file(s), {result.orphan_bytes / 1e6:.1f} MB, left by an interrupted write (removed at the next write)")
+    if result.ok:
+        click.echo(
+            f"{index_path}: ok, {result.releases:,} releases in {result.segments} segment{'s' if result.segments != 1 else ''}, "
+            f"{result.verified} file checksum{'s' if result.verified != 1 else ''} match" + "".join(f"; {n}" for n in notes)
+        )
+        return
+    _fail(
+        f"{index_path} is damaged ({len(result.problems)} problem{'s' if len(result.problems) != 1 else ''} above). "
+        f"Rebuild it from its sources: `newsindex index {index_path} SOURCE... --overwrite` (README: Recovering a damaged index)"
+    )
+
+
 @main.command(short_help="Merge INDEX's segments into one (after a big import).")
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.option("--timeout", default=0.0, show_default=True, help="Seconds to wait for another writer's lock.")

@@ -9,6 +9,9 @@ class; the subclasses say what went wrong and carry what it needs to be fixed::
     ├── IndexExistsError     create() over an existing index
     ├── IndexLockedError     another writer holds the index lock
     ├── IndexVersionError    the index was built by an incompatible schema/library version
+    ├── IndexDamagedError    a segment file is truncated, missing or changed (rebuild; `newsindex check`)
+    ├── IndexReadOnlyError   the index can't be written: read-only file system, no permission
+    ├── DiskFullError        no space left while writing (the index keeps its last commit)
     ├── TaxonomyError        an issue taxonomy file is malformed (path, what is wrong)
     ├── ReleaseError         a Release built with a date as text (says what to pass; also a TypeError)
     └── QueryError           the query text is malformed (position)
@@ -28,6 +31,9 @@ __all__ = [
     "IndexExistsError",
     "IndexLockedError",
     "IndexVersionError",
+    "IndexDamagedError",
+    "IndexReadOnlyError",
+    "DiskFullError",
     "QueryError",
     "QueryTooBroadError",
     "TaxonomyError",
@@ -70,6 +76,23 @@ class IndexLockedError(NewsIndexError):
 
 class IndexVersionError(NewsIndexError):
     """The index was written by a schema or library version this one cannot read."""
+
+
+class IndexDamagedError(NewsIndexError):
+    """A segment of the index can't be read (truncated, deleted, bytes changed): the message
+    names it and says how to rebuild; ``newsindex check`` lists everything that is damaged."""
+
+
+class IndexReadOnlyError(NewsIndexError):
+    """The index can't be written here: a read-only file system or no write permission.
+
+    Reading still works; the message names the file system or the file refused.
+    """
+
+
+class DiskFullError(NewsIndexError):
+    """The disk filled up while writing. The uncommitted files are removed, the index keeps
+    its last commit; the message names the device and the space the write needed."""
 
 
 class QueryError(NewsIndexError):

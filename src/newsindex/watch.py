@@ -23,6 +23,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from .errors import NewsIndexError
+from .integrity import translate
 from .records import Release
 
 if TYPE_CHECKING:
@@ -154,8 +155,18 @@ class Watches:
             return
         data = {"format": _FORMAT, "watches": [watches[name].to_dict(seen=True) for name in sorted(watches)]}
         tmp = self._path.with_name(self._path.name + f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp, self._path)
+        try:
+            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            os.replace(tmp, self._path)
+        except OSError as exc:  # read-only, no permission, disk full: one line, not a traceback
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+            error = translate(exc, self._path.parent, writing=True)
+            if error is None:
+                raise
+            raise error from exc
 
     # -------------------------------------------------------------- reading
 
