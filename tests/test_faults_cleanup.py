@@ -8,7 +8,9 @@ with nothing above. These run real processes on real indexes and bound every wai
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -132,3 +134,78 @@ def test_a_worker_that_dies_reports_its_own_error(monkeypatch):
     message = str(caught.value)
     assert "see the error above" not in message
     assert "PYTHONHASHSEED must be" in message
+
+
+# ---------------------------------------------------------------- row 8: rejects in bounded memory
+
+PEAK_OF_INDEX = textwrap.dedent(
+    """
+    import atexit, sys
+    def peak():
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                print("peak-kb", line.split()[1], file=sys.stderr)
+    atexit.register(peak)
+    from newsindex.cli import main
+    sys.argv = ["newsindex", "index", *sys.argv[1:]]
+    main()
+    """
+)
+
+
+def _peak_kb(tmp_path: Path, rejects_count: int) -> tuple[int, Path, str]:
+    source = tmp_path / f"untitled{rejects_count}.jsonl"
+    with source.open("w") as out:
+        out.write('{"title": "The one good release", "body": "vigil"}\n')
+        for i in range(rejects_count):
+            out.write('{"body": "a record without a title, number %d, with some text to keep: %s"}\n' % (i, "x" * 200))
+    rejects = tmp_path / f"rejects{rejects_count}.jsonl"
+    done = subprocess.run([sys.executable, "-c", PEAK_OF_INDEX, str(tmp_path / f"ix{rejects_count}"), str(source), "-q", "--rejects", str(rejects)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-1000:]
+    peak = int(done.stderr.rsplit("peak-kb", 1)[1].split()[0])
+    return peak, rejects, done.stdout + done.stderr
+
+
+def test_rejects_are_streamed_not_held(tmp_path):
+    small_peak, _, _ = _peak_kb(tmp_path, 2_000)
+    big_peak, rejects, output = _peak_kb(tmp_path, 100_000)
+    assert "1 added, 0 updated, 100000 rejected" in output
+    assert "… and 99995 more" in output
+    lines = rejects.read_text().splitlines()
+    assert len(lines) == 100_000 and json.loads(lines[-1])["record"].startswith('{"body": "a record without a title, number 99999')
+    # 100,000 rejects held with their records were ~40 MB more; streamed, the peak hardly moves.
+    assert big_peak - small_peak < 15_000, (small_peak, big_peak)
+
+
+# ---------------------------------------------------------------- row 6: Ctrl-C leaves no orphan files
+
+
+def test_ctrl_c_during_index_leaves_no_uncommitted_files_and_no_worker_traceback(tmp_path):
+    from newsindex.integrity import check
+
+    feed = tmp_path / "feed.jsonl"
+    with feed.open("w") as out:
+        for i in range(6000):
+            out.write(json.dumps({"title": f"Release {i}", "body": "police detained protesters in Lagos " * 30, "url": f"https://e.org/{i}"}) + "\n")
+    path = tmp_path / "ix"
+    proc = subprocess.Popen([sys.executable, "-m", "newsindex", "index", str(path), str(feed), "--batch-size", "2500", "-q"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            if list(path.glob("MAIN_*.seg")) and any(p.suffix in (".trm", ".pst", ".col") for p in path.iterdir()):
+                break  # a commit is done and the next batch is being written
+            time.sleep(0.05)
+        assert proc.poll() is None, "the import ended before it could be interrupted"
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err
+    for noise in ("Traceback", "KeyboardInterrupt", "BrokenPipeError", "see the error above"):
+        assert noise not in err, err
+    result = check(path)
+    assert result.ok and result.orphans == 0, result

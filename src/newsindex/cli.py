@@ -24,7 +24,6 @@ from newsindex import (
     QueryError,
     Release,
     SearchResults,
-    SourceError,
     analyze,
     load_releases,
     load_sample,
@@ -34,6 +33,7 @@ from newsindex import (
 )
 
 from newsindex.cli_progress import Progress, Working, on_terminal
+from newsindex.cli_rejects import RejectLog
 from newsindex.export import write_csv, write_jsonl
 from newsindex.index import DEFAULT_BATCH_SIZE
 from newsindex.timeline import bars
@@ -228,16 +228,17 @@ def index_command(index_path: str, sources: tuple[str, ...], format_: str | None
         if taxonomy:
             raise click.UsageError(f"{path} exists: its taxonomy was fixed when it was created; add --overwrite to rebuild it with {taxonomy}")
         index = NewsIndex.open(path)
-    errors: list[SourceError] = []
+    # Rejects are counted and streamed to --rejects as they come, not held (cli_rejects.py).
+    log = RejectLog(rejects)
 
     def releases() -> Iterator[Release]:
         for source in sources:
             stream: Any = sys.stdin.buffer if source == "-" else source
-            yield from load_releases(stream, format=format_, errors=None if strict else errors, name=source_name)
+            yield from load_releases(stream, format=format_, errors=None if strict else log, name=source_name)  # type: ignore[arg-type]
 
     progress = Progress("read", "releases", enabled=not quiet)
     before = len(index)
-    with index:
+    with index, log:
         try:
             report = index.add(releases(), strict=strict, batch_size=batch_size, timeout=timeout, progress=progress)
         except KeyboardInterrupt:
@@ -246,23 +247,17 @@ def index_command(index_path: str, sources: tuple[str, ...], format_: str | None
             _interrupted(path, before, strict)
         finally:
             progress.done()
-    rejected = [(f"{e.path}:{e.line}" if e.line else e.path, e.reason, e.record) for e in errors]
-    rejected += [(r.where, r.reason, None) for r in report.rejected]
+        log.add_rejections(report.rejected)
     elapsed = time.monotonic() - started
     click.echo(
-        f"{path}: {report.added} added, {report.updated} updated, {len(rejected)} rejected"
+        f"{path}: {report.added} added, {report.updated} updated, {log.count} rejected"
         + (f", {len(report.duplicates)} duplicate ids (last kept)" if report.duplicates else "")
         + f" from {len(sources)} file{'s' if len(sources) != 1 else ''} in {elapsed:.1f}s"
     )
-    if rejected:
-        for where, reason, _ in rejected[:5]:
-            click.echo(f"  rejected {where}: {reason}", err=True)
-        if len(rejected) > 5:
-            click.echo(f"  … and {len(rejected) - 5} more" + ("" if rejects else " (use --rejects FILE to keep them all)"), err=True)
-    if rejects:
-        with open(rejects, "w", encoding="utf-8") as out:
-            for where, reason, record in rejected:
-                out.write(json.dumps({"where": where, "reason": reason, "record": record}, ensure_ascii=False) + "\n")
+    for where, reason in log.first:
+        click.echo(f"  rejected {where}: {reason}", err=True)
+    if log.count > len(log.first):
+        click.echo(f"  … and {log.count - len(log.first)} more" + ("" if rejects else " (use --rejects FILE to keep them all)"), err=True)
 
 
 def _interrupted(path: Path, before: int, strict: bool) -> None:
