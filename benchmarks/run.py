@@ -222,6 +222,10 @@ def _child(args: argparse.Namespace) -> None:
         releases = load_corpus(Path(args.data), args.limit, args.copies)
     rss_loaded = _high_water_mb()
     path = Path(args.child_dir)
+    if args.no_fsync:  # commits without fsync: what durability costs, measured beside it
+        from newsindex import integrity
+
+        integrity.FSYNC = False
     workers_peak: list[int] = []
     if args.child == "newsindex":  # read the writing worker's own high-water mark before it exits
         from newsindex import pipeline
@@ -260,9 +264,11 @@ def _high_water_mb(pid: int | str = "self") -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024 if pid == "self" else 0
 
 
-def build(kind: str, data: Path, limit: int | None, copies: int, directory: Path) -> dict[str, Any]:
+def build(kind: str, data: Path, limit: int | None, copies: int, directory: Path, *, fsync: bool = True) -> dict[str, Any]:
     directory.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, __file__, "--data", str(data), "--copies", str(copies), "--child", kind, "--child-dir", str(directory)]
+    if not fsync:
+        cmd.append("--no-fsync")
     if limit:
         cmd += ["--limit", str(limit)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -384,6 +390,12 @@ def compare(data: Path, limit: int | None, rounds: int, work: Path, lines: list[
     say(f"  index size MB             {n['size_mb']:9.1f}    {b['size_mb']:9.1f}   {_ratio(n['size_mb'], b['size_mb'])}  (target <= 1x)")
     say(f"  peak memory MB (process)  {n['peak_rss_mb']:9.1f}    {b['peak_rss_mb']:9.1f}   {_ratio(n['peak_rss_mb'], b['peak_rss_mb'])}  (corpus loaded in both)")
     say(f"  newsindex workers: {n['extra'].get('workers')} writing process(es) beside the indexer (peak {n.get('worker_rss_mb', 0):.0f} MB); {_plural(n['extra'].get('commits'), 'commit')}")
+    # Durable commits (integrity.py: fsync of segment files, checksums, TOC, directory) beside
+    # the same build without fsync, in the same run.
+    unsynced = build("newsindex", data, limit, 1, work / "newsindex-nofsync", fsync=False)
+    results["build_without_fsync"] = unsynced
+    say(f"  commits fsynced: {n['seconds']:.1f} s ({n['per_s']:,.0f}/s); without fsync: {unsynced['seconds']:.1f} s ({unsynced['per_s']:,.0f}/s); fsync costs {_ratio(n['seconds'], unsynced['seconds'])} the time ({_plural(n['extra'].get('commits'), 'commit')})")
+    shutil.rmtree(work / "newsindex-nofsync", ignore_errors=True)
     extraction = extraction_speed(data, limit)
     results["extraction_per_s"] = extraction
     say(f"  facet extraction alone (countries + issues + speakers, one process): {extraction:,.0f} releases/s")
@@ -497,6 +509,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--copies", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-dir", help=argparse.SUPPRESS)
+    parser.add_argument("--no-fsync", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         _child(args)

@@ -232,6 +232,8 @@ def translate(exc: BaseException, path: Path | None, *, writing: bool, needed: i
         return IndexReadOnlyError(f"{where} is on a read-only file system ({_mount_of(path)}): it can be searched but not written")
     if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EPERM):
         name = exc.filename or where
+        if not writing:
+            return NewsIndexError(f"no permission to read {name} (the index at {where})")
         return IndexReadOnlyError(f"no permission to write {name}: the index at {where} can be searched but not written by this user")
     if isinstance(exc, OSError) and writing and not isinstance(exc, FileNotFoundError):
         return None  # another write error: let it through as it is
