@@ -178,6 +178,9 @@ def _commit(writer: Any, sub: SubWriter | None) -> None:
     except BaseException:
         writer._cleanup_on_error()
         raise
+    finally:
+        if getattr(writer, "_toc_written", False):
+            sub.committed()  # else sub.close() deletes the segment no TOC lists
     writer._finish()
 
 
@@ -766,7 +769,7 @@ class NewsIndex:
         """
         with self._lock:
             snap = self._current()
-            docs = _search.select(snap, query, match=match, fuzzy=fuzzy, filters=filters)
+            docs = _search.select(snap, query, match=match, fuzzy=fuzzy, filters=filters, taxonomy=self._taxonomy)
             return [snap.ids[n] for n in _search.by_date(snap, docs, newest=True)]
 
     @_guarded
@@ -782,7 +785,7 @@ class NewsIndex:
         if not isinstance(limit, int) or limit < 0 or not isinstance(page, int) or page < 1:
             raise ValueError("limit must be an integer >= 0 and page an integer >= 1")
         with self._lock:
-            return _search.similar(self._current(), release_id, limit=limit, page=page, filters=filters)
+            return _search.similar(self._current(), release_id, limit=limit, page=page, filters=filters, taxonomy=self._taxonomy)
 
     @_guarded
     def timeline(self, query: str = "", *, by: str = "month", **filters: Any) -> tuple[FacetCount, ...]:

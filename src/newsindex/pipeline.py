@@ -62,6 +62,7 @@ def extract_facets(release: Release, taxonomy: Taxonomy | None = None) -> Facets
 
     ``taxonomy``: the issue taxonomy (None: the shipped one).
     """
+    from .facet_values import normalize_issues
     from .tagging import tag_countries, tag_issues
     from .tagging.speakers import extract_speakers
 
@@ -69,7 +70,7 @@ def extract_facets(release: Release, taxonomy: Taxonomy | None = None) -> Facets
     return Facets(
         countries_given=release.countries,
         countries_extracted=tuple(t.code for t in tag_countries(body_text, title=release.title)),
-        issues_given=release.issues,
+        issues_given=normalize_issues(release.issues, taxonomy),
         issues_extracted=tuple(t.slug for t in tag_issues(body_text, title=release.title, taxonomy=taxonomy)),
         speakers=tuple(extract_speakers(body_text)),
     )
@@ -394,6 +395,8 @@ class SubWriter:
         for thread in self._threads:
             thread.start()
         self._queued = 0
+        self._path = path
+        self._handed: Any = None  # a segment handed over and not yet committed
         self.written = 0  # releases written by the worker (all segments)
         self._send(("setup", {"path": str(path), "indexname": indexname, "limitmb": limitmb, "taxonomy": taxonomy.to_mapping() if taxonomy is not None else None}))
 
@@ -434,11 +437,37 @@ class SubWriter:
         while True:
             kind, value = self._reply(block=True)
             if kind == "segment":
+                self._handed = value
                 return value
 
+    def committed(self) -> None:
+        """The segment handed over is in a committed TOC: its files are the index's now."""
+        self._handed = None
+
     def close(self) -> None:
+        """End the process; delete a finished segment no TOC lists (handed over and not
+        committed, or finished while the indexing process was interrupted waiting for it)."""
         self._feed.put(None)  # EOF: the worker cancels what it has not handed over and exits
         _reap(self._proc, self._threads[::-1], timeout=30)  # feeder first, then reader
+        orphans = [self._handed] if self._handed is not None else []
+        while True:
+            try:
+                reply = self._replies.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(reply, tuple) and reply[0] == "segment" and reply[1] is not None:
+                orphans.append(reply[1])
+        self._handed = None
+        if orphans:
+            from whoosh.filedb.filestore import FileStorage
+
+            storage = FileStorage(str(self._path))
+            for segment in orphans:
+                try:
+                    for name in segment.list_files(storage):
+                        storage.delete_file(name)
+                except OSError:  # best effort: integrity.sweep at the next write removes the rest
+                    pass
 
 
 def _writer_main() -> None:

@@ -132,10 +132,15 @@ class _SegmentWriter(SegmentWriter):
         """Cancel, and delete the files of the segment begun: a cancelled (or failed) add
         leaves the directory as at its last commit, with no orphan segment files."""
         super().cancel()
+        self._remove_own_files()
+
+    def _remove_own_files(self) -> None:
+        """Delete the files of the segment begun (one mechanism for cancel and a failed commit;
+        what a killed process leaves, integrity.sweep removes at the next write)."""
         try:
             for name in self.newsegment.list_files(self.storage):
                 self.storage.delete_file(name)
-        except OSError:  # best effort: Whoosh's next commit cleans what is left
+        except OSError:  # best effort: integrity.sweep at the next write removes what is left
             pass
 
     def uncommitted_bytes(self) -> int:
@@ -155,11 +160,7 @@ class _SegmentWriter(SegmentWriter):
         self.refused_bytes = self.uncommitted_bytes()
         super()._cleanup_on_error()
         if not getattr(self, "_toc_written", False):
-            try:
-                for name in self.newsegment.list_files(self.storage):
-                    self.storage.delete_file(name)
-            except OSError:  # best effort: integrity.sweep at the next write removes the rest
-                pass
+            self._remove_own_files()
 
     def _commit_toc(self, segments: list[Any]) -> None:
         # Whoosh's, with checksums and fsync around the TOC (integrity.py).
