@@ -26,6 +26,10 @@ Decisions:
   in process when that is the whole input.
 * **Errors keep their place.** An exception raised while reading the input (a SourceError in
   strict mode) is re-raised after the items read before it have been yielded.
+
+Longer than our ~520-line mark on purpose: both kinds of worker (extraction, SubWriter) share
+one lifecycle — spawn, feed, read, report a death with its own error, reap on every path out —
+and a leak on any of those paths was a fault (issue 15), so they stay side by side.
 """
 
 from __future__ import annotations
