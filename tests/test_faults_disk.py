@@ -312,3 +312,37 @@ def _as_nobody(tmp_path: Path) -> None:
 
 def test_the_api_raises_read_only_and_disk_full_as_news_index_errors():
     assert issubclass(IndexReadOnlyError, NewsIndexError) and issubclass(DiskFullError, NewsIndexError) and issubclass(IndexDamagedError, NewsIndexError)
+
+
+CREATE_FOREVER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from newsindex import NewsIndex
+    base = Path(sys.argv[1])
+    n = 0
+    print("started", flush=True)
+    while True:
+        NewsIndex.create(base / f"ix{n}").close()
+        n += 1
+    """
+)
+
+
+def test_an_index_killed_while_being_created_is_absent_or_whole(tmp_path):
+    """Killed mid-create, a directory held a TOC and no stamp (or the reverse): no later run could open or overwrite it."""
+    proc = subprocess.Popen([sys.executable, "-c", CREATE_FOREVER, str(tmp_path)], stdout=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=str(SRC)))
+    assert proc.stdout.readline().strip() == "started"
+    time.sleep(1.5)
+    proc.kill()
+    proc.wait()
+    proc.stdout.close()
+    made = sorted(p for p in tmp_path.iterdir() if not p.name.startswith("."))
+    assert len(made) > 3
+    for path in made:
+        NewsIndex.open(path).close()  # every index there is whole
+    # the killed creator's staging folder is removed by the next create of that name
+    for left in tmp_path.glob(".*.creating-*"):
+        name = left.name[1:].split(".creating-")[0]
+        NewsIndex.create(tmp_path / name).close()
+        assert not left.exists()

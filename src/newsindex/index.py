@@ -260,17 +260,44 @@ class NewsIndex:
             if not (directory / STAMP_FILE).exists() and not windex.exists_in(str(directory), indexname=_INDEX_NAME):
                 raise IndexExistsError(f"{directory} holds other files, not an index: refusing to overwrite it")
             shutil.rmtree(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        schema = build_schema(language)
-        ix = FileStorage(str(directory)).create_index(schema, indexname=_INDEX_NAME)
         meta: dict[str, Any] = {"format": "newsindex", "schema_version": SCHEMA_VERSION, "library_version": __version__, "language": language}
         if spec is not None:
             meta["taxonomy"] = spec
-        tmp = directory / (STAMP_FILE + ".tmp")
-        tmp.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, directory / STAMP_FILE)
+        # Made beside it and renamed into place: a process killed while creating left a
+        # directory with a table of contents and no stamp (or the reverse), which no later
+        # run could open or overwrite. A directory that can't be renamed onto (a mount point)
+        # is filled in place, as before.
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        staging = directory.with_name(f".{directory.name}.creating-{os.getpid()}")
+        for left in directory.parent.glob(f".{directory.name}.creating-*"):  # by a killed creator
+            pid = left.name.rsplit("-", 1)[1]
+            if pid.isdigit() and (int(pid) == os.getpid() or not integrity.pid_alive(int(pid))):
+                shutil.rmtree(left, ignore_errors=True)
+        cls._fill(staging, language, meta, staging=True)
+        try:
+            os.replace(staging, directory)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+            cls._fill(directory, language, meta)
+        if integrity.FSYNC:
+            integrity.fsync_directory(directory.parent)
+        ix = FileStorage(str(directory)).open_index(indexname=_INDEX_NAME)
         log.info("created index %s (language %s)", directory, language)
         return cls(ix, path=directory, meta=meta)
+
+    @staticmethod
+    def _fill(directory: Path, language: str, meta: Mapping[str, Any], *, staging: bool = False) -> None:
+        """An empty index and its stamp in ``directory``."""
+        directory.mkdir(exist_ok=True)
+        try:
+            FileStorage(str(directory)).create_index(build_schema(language), indexname=_INDEX_NAME).close()
+            tmp = directory / (STAMP_FILE + ".tmp")
+            tmp.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+            os.replace(tmp, directory / STAMP_FILE)
+        except BaseException:
+            if staging:  # the staging directory: leave nothing behind
+                shutil.rmtree(directory, ignore_errors=True)
+            raise
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> NewsIndex:

@@ -104,6 +104,14 @@ def before_toc(storage: Any, segments: Iterable[Any]) -> None:
     os.replace(tmp, folder / SUMS_FILE)
 
 
+def fsync_directory(path: str | Path) -> None:
+    """fsync a directory (a name created or renamed in it), best effort."""
+    try:
+        _fsync(path, directory=True)
+    except OSError:
+        pass
+
+
 def after_toc(storage: Any, indexname: str, generation: int) -> None:
     """fsync the TOC just written and the directory (the rename, the new names)."""
     folder = getattr(storage, "folder", None)
@@ -116,7 +124,7 @@ def after_toc(storage: Any, indexname: str, generation: int) -> None:
 # ----------------------------------------------------------------------------- orphans
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -140,7 +148,7 @@ def _orphans(folder: Path, indexname: str, live_ids: set[str], generation: int, 
         elif m := seg.match(name):
             if m.group(1) not in live_ids:
                 found.append(path)
-        elif (m := sub.match(name)) and path.is_dir() and not _pid_alive(int(m.group(1))):
+        elif (m := sub.match(name)) and path.is_dir() and not pid_alive(int(m.group(1))):
             found.append(path)  # the scratch folder of a writing process that was killed
         elif scratch and name == f"{indexname}.tmp" and path.is_dir():
             found.append(path)  # the indexing process's scratch folder, when no writer is at work
