@@ -112,6 +112,25 @@ def fsync_directory(path: str | Path) -> None:
         pass
 
 
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename (a reader sees the old
+    file or the new one), for the small records beside an index (watches.json, sources.json);
+    a read-only file system, no permission or a full disk is one NewsIndexError."""
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        error = translate(exc, path.parent, writing=True)
+        if error is None:
+            raise
+        raise error from exc
+
+
 def after_toc(storage: Any, indexname: str, generation: int) -> None:
     """fsync the TOC just written and the directory (the rename, the new names)."""
     folder = getattr(storage, "folder", None)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from .errors import NewsIndexError
-from .integrity import translate
+from .integrity import write_atomic
 from .records import Release
 
 if TYPE_CHECKING:
@@ -154,19 +153,7 @@ class Watches:
             self._memory = dict(watches)
             return
         data = {"format": _FORMAT, "watches": [watches[name].to_dict(seen=True) for name in sorted(watches)]}
-        tmp = self._path.with_name(self._path.name + f".{os.getpid()}.tmp")
-        try:
-            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-            os.replace(tmp, self._path)
-        except OSError as exc:  # read-only, no permission, disk full: one line, not a traceback
-            try:
-                tmp.unlink(missing_ok=True)
-            except OSError:
-                pass
-            error = translate(exc, self._path.parent, writing=True)
-            if error is None:
-                raise
-            raise error from exc
+        write_atomic(self._path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
     # -------------------------------------------------------------- reading
 
