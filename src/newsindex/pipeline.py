@@ -26,6 +26,10 @@ Decisions:
   in process when that is the whole input.
 * **Errors keep their place.** An exception raised while reading the input (a SourceError in
   strict mode) is re-raised after the items read before it have been yielded.
+
+Longer than our ~520-line mark on purpose: both kinds of worker (extraction, SubWriter) share
+one lifecycle — spawn, feed, read, report a death with its own error, reap on every path out —
+and a leak on any of those paths was a fault (issue 15), so they stay side by side.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ import queue
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -151,27 +156,79 @@ def _parallel(items: Iterator[Any], workers: int, taxonomy: Taxonomy | None) -> 
     finally:
         for feed in feeds:
             feed.put(None)  # the feeder closes the worker's stdin: EOF, the worker exits
-        for feeder in feeders:
-            feeder.join(timeout=10)
-        for proc in procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        for reader in readers:
-            reader.join(timeout=10)
-        for proc in procs:
-            if proc.stdout:
-                proc.stdout.close()
+        for proc, feeder, reader in zip(procs, feeders, readers):
+            _reap(proc, (feeder, reader))
 
 
 def _spawn(entry: str) -> subprocess.Popen[bytes]:
-    """A ``python -c`` worker running ``entry`` of this module, talking over its stdin/stdout."""
+    """A ``python -c`` worker running ``entry`` of this module, talking over its stdin/stdout.
+
+    Its stderr goes to an unnamed temporary file, not the terminal: a worker that dies is
+    reported by the indexing process with the last lines it wrote there (:func:`_worker_error`),
+    and a worker ended by its parent's Ctrl-C or death prints no traceback of its own.
+    """
     # The worker imports this same copy of newsindex, installed or not.
     package_root = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p))
-    return subprocess.Popen([sys.executable, "-c", f"from newsindex.pipeline import {entry}; {entry}()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    errors = tempfile.TemporaryFile()
+    try:
+        proc = subprocess.Popen([sys.executable, "-c", f"from newsindex.pipeline import {entry}; {entry}()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=env)
+    except BaseException:
+        errors.close()
+        raise
+    _STDERR[proc.pid] = errors
+    return proc
+
+
+#: A worker's stderr file, by process id, until :func:`_reap` closes it.
+_STDERR: dict[int, Any] = {}
+
+
+def _worker_error(proc: subprocess.Popen[bytes]) -> NewsIndexError:
+    """What a worker that stopped early said: its exit status and the last line of its stderr."""
+    code = proc.wait()
+    how = f"stopped (killed by signal {-code})" if code < 0 else f"stopped (exit code {code})"
+    said = ""
+    errors = _STDERR.get(proc.pid)
+    if errors is not None:
+        try:
+            errors.seek(0)
+            lines = [line.strip() for line in errors.read().decode("utf-8", "replace").splitlines() if line.strip()]
+            # A traceback ends with its error; a fatal error is followed by state lines.
+            errors_said = [line for line in lines if "Error" in line or "error" in line]
+            said = (errors_said or lines or [""])[-1]
+        except (OSError, ValueError):
+            pass
+    return NewsIndexError(f"the newsindex worker process {how}" + (f": {said}" if said else " without a message"))
+
+
+def _reap(proc: subprocess.Popen[bytes], threads: Iterable[threading.Thread], timeout: float = 10) -> None:
+    """End a worker told to stop (its feeder closes its stdin): wait ``timeout`` s, else kill it;
+    join its feeder and reader threads, and close its files.
+
+    Every path out of a run (done, an error, Ctrl-C) comes here, so no worker process, thread
+    or pipe outlives it: a reader thread still blocked on a pipe at interpreter exit aborted
+    the interpreter ("Fatal Python error: _enter_buffered_busy").
+    """
+    threads = list(threads)
+    for thread in threads[:1]:  # the feeder: its stdin close is what ends the worker
+        thread.join(timeout=timeout)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    for thread in threads[1:]:
+        thread.join(timeout=timeout)
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            try:
+                stream.close()
+            except OSError:
+                pass
+    errors = _STDERR.pop(proc.pid, None)
+    if errors is not None:
+        errors.close()
 
 
 def _message(obj: Any) -> bytes:
@@ -206,7 +263,7 @@ def _read_results(proc: subprocess.Popen[bytes], out: queue.Queue[Any]) -> None:
     while True:
         message = _read_message(proc.stdout)
         if message is None:
-            out.put(NewsIndexError(f"the newsindex worker process stopped (exit code {proc.wait()}); see the error above"))
+            out.put(_worker_error(proc))
             return
         out.put(pickle.loads(message))
 
@@ -228,6 +285,8 @@ def _worker_main() -> None:
     """
     from .tagging import Taxonomy
 
+    # Ctrl-C reaches the whole process group: the parent decides, and closes our stdin.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     spec = _read_message(stdin)
     if spec is None:
@@ -238,8 +297,11 @@ def _worker_main() -> None:
         message = _read_message(stdin)
         if message is None:
             return
-        stdout.write(_message([_facets_or_none(item, taxonomy) for item in pickle.loads(message)]))
-        stdout.flush()
+        try:
+            stdout.write(_message([_facets_or_none(item, taxonomy) for item in pickle.loads(message)]))
+            stdout.flush()
+        except BrokenPipeError:  # the indexing process is gone: nobody to tell
+            return
 
 
 
@@ -337,6 +399,8 @@ class SubWriter:
         for thread in self._threads:
             thread.start()
         self._queued = 0
+        self._path = path
+        self._handed: Any = None  # a segment handed over and not yet committed
         self.written = 0  # releases written by the worker (all segments)
         self._send(("setup", {"path": str(path), "indexname": indexname, "limitmb": limitmb, "taxonomy": taxonomy.to_mapping() if taxonomy is not None else None}))
 
@@ -377,19 +441,37 @@ class SubWriter:
         while True:
             kind, value = self._reply(block=True)
             if kind == "segment":
+                self._handed = value
                 return value
 
+    def committed(self) -> None:
+        """The segment handed over is in a committed TOC: its files are the index's now."""
+        self._handed = None
+
     def close(self) -> None:
+        """End the process; delete a finished segment no TOC lists (handed over and not
+        committed, or finished while the indexing process was interrupted waiting for it)."""
         self._feed.put(None)  # EOF: the worker cancels what it has not handed over and exits
-        try:
-            self._proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait()
-        for thread in self._threads:
-            thread.join(timeout=10)
-        if self._proc.stdout:
-            self._proc.stdout.close()
+        _reap(self._proc, self._threads[::-1], timeout=30)  # feeder first, then reader
+        orphans = [self._handed] if self._handed is not None else []
+        while True:
+            try:
+                reply = self._replies.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(reply, tuple) and reply[0] == "segment" and reply[1] is not None:
+                orphans.append(reply[1])
+        self._handed = None
+        if orphans:
+            from whoosh.filedb.filestore import FileStorage
+
+            storage = FileStorage(str(self._path))
+            for segment in orphans:
+                try:
+                    for name in segment.list_files(storage):
+                        storage.delete_file(name)
+                except OSError:  # best effort: integrity.sweep at the next write removes the rest
+                    pass
 
 
 def _writer_main() -> None:
