@@ -45,31 +45,11 @@ from typing import Iterable, Iterator
 
 from ..dates import parse_date
 from ..errors import SourceError
-from ..records import RELEASE_TYPES, Release, normalize_type
+from ..records import Release
+from .datelines import DateLine, clean_line, date_line, type_of
 from ._common import MAX_RECORD_BYTES, Item, Source, lines_of, log, source_label, source_name, too_big
 
 __all__ = ["parse", "credit_of", "type_of"]
-
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_DATE = rf"(?:{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}\.\d{{1,2}}\.\d{{4}})"
-_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?\s+)"
-_PREFIX = r"(?:(?:published|posted|released|updated|date)(?:\s+on)?\s*:?\s*)"
-_TIME = r"(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?)"
-_DATE_LINE = re.compile(rf"{_PREFIX}?{_WEEKDAY}?({_DATE}){_TIME}?", re.I)
-_SEP = r"\s*(?:[•·|/–—]|\s-\s)\s*"
-_DATE_THEN_TYPE = re.compile(rf"{_PREFIX}?{_WEEKDAY}?({_DATE}){_TIME}?{_SEP}([^\d•·|]{{2,40}})", re.I)
-_TYPE_THEN_DATE = re.compile(rf"([^\d•·|]{{2,40}}?){_SEP}{_WEEKDAY}?({_DATE}){_TIME}?", re.I)
-
-_BULLET = re.compile(r"^(?:[•·▪►▸◦*]|[-–—](?=\s))\s*")
-_TYPE_WORDS = frozenset(
-    " ".join(re.sub(r"[^\w\s]", " ", words).split()) for variants in RELEASE_TYPES.values() for words in variants
-) | frozenset(slug.replace("-", " ") for slug in RELEASE_TYPES)
-#: Alt texts of the icons some newsrooms put before the type label ("Sheet of paper Report").
-_ICON_WORDS = re.compile(r"^(?:sheet of paper|document|megaphone|microphone|newspaper|paper|file|icon|pdf)\s+")
 
 _CHROME = re.compile(
     r"""^(?:
@@ -111,19 +91,7 @@ _SUMMARY_LENGTH = 80
 
 
 def _clean(line: str) -> str:
-    return _BULLET.sub("", line.strip()).strip()
-
-
-def type_of(line: str) -> str | None:
-    """The type slug when ``line`` is a type line ("PRESS RELEASE" → "press-release"), else None."""
-    words = " ".join(re.sub(r"[^\w\s]", " ", _clean(line).casefold()).split())
-    if not words or len(words) > 40:
-        return None
-    if words not in _TYPE_WORDS:
-        words = _ICON_WORDS.sub("", words)
-        if words not in _TYPE_WORDS:
-            return None
-    return normalize_type(words)
+    return clean_line(line)
 
 
 def credit_of(caption: str) -> str:
@@ -141,28 +109,8 @@ def _is_caption(text: str) -> bool:
     return bool(_CAPTION_HINT.search(text)) and type_of(text) is None
 
 
-@dataclass(frozen=True, slots=True)
-class _Date:
-    """What a date line says: its text, and the type when the line carries one."""
-
-    text: str
-    type: str = ""
-
-
-def _date_of(line: str) -> _Date | None:
-    text = _clean(line)
-    if len(text) > 80 or not re.search(r"\d{4}", text):
-        return None
-    found = _DATE_LINE.fullmatch(text)
-    if found:
-        return _Date(found.group(1))
-    found = _DATE_THEN_TYPE.fullmatch(text)
-    if found:
-        return _Date(found.group(1), normalize_type(found.group(2)))
-    found = _TYPE_THEN_DATE.fullmatch(text)
-    if found and type_of(found.group(1)):
-        return _Date(found.group(2), type_of(found.group(1)) or "")
-    return None
+def _date_of(line: str) -> DateLine | None:
+    return date_line(line)
 
 
 @dataclass(slots=True)
@@ -171,7 +119,7 @@ class _Para:
 
     line: int
     lines: list[str]
-    date: _Date | None = None
+    date: DateLine | None = None
     type: str | None = None
     size: int = 0
 

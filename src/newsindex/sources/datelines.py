@@ -1,0 +1,133 @@
+"""Recognising the date lines of newsroom listings: a date alone, or beside a type, a byline or a label.
+
+Shared by the text (:mod:`.newsroom`) and HTML (:mod:`.html`) listing readers: dates are the one
+thing every entry of a listing has, so they are the anchors entries are built around, and both
+readers must agree on what counts as one.
+
+A *date line* is a line whose only content besides one full date (day, month and year: "24 July
+2014", "Thursday 13 August 2009", "Apr 23, 2013", "2021-12-02", "12.03.2024") is metadata:
+
+* a type label on either side ("December 3, 2021 • Press Release", "Press release | 12 March 2024");
+* a byline ("By Jane Doe | April 23, 2013", "April 23, 2013 by Jane Doe");
+* a prefix ("Published: 12 March 2024", "Posted in Press Releases on April 17, 2015 |");
+* a time ("March 12, 2024 10:00 AM ET").
+
+A line that merely *mentions* a date ("Remembering 4 June 1989", "Public Schedule for April
+18th - 19th") is not one: that is what keeps titles naming dates from becoming anchors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..records import RELEASE_TYPES, normalize_type
+
+__all__ = ["DateLine", "date_line", "type_of", "clean_line", "DATE_RE"]
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATE = (
+    rf"(?:{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|"
+    rf"\d{{1,2}}\.\d{{1,2}}\.\d{{4}})"
+)
+#: A full date anywhere in a text (word-bounded), for finding the date inside a metadata line.
+DATE_RE = re.compile(rf"(?<![\w.-]){_DATE}(?![\w-])", re.I)
+_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?\s+)"
+_PREFIX = r"(?:(?:published|posted|released|updated|date)(?:\s+on)?\s*:?\s*)"
+_TIME = r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?)"
+_DATE_LINE = re.compile(rf"{_PREFIX}?{_WEEKDAY}?({_DATE}){_TIME}?", re.I)
+_SEP = r"\s*(?:[•·|/–—]|\s-\s)\s*"
+_DATE_THEN_TYPE = re.compile(rf"{_PREFIX}?{_WEEKDAY}?({_DATE}){_TIME}?{_SEP}([^\d•·|]{{2,40}})", re.I)
+_TYPE_THEN_DATE = re.compile(rf"([^\d•·|]{{2,40}}?){_SEP}{_WEEKDAY}?({_DATE}){_TIME}?", re.I)
+
+_BULLET = re.compile(r"^(?:[•·▪►▸◦*]|[-–—](?=\s))\s*")
+_TYPE_WORDS = frozenset(
+    " ".join(re.sub(r"[^\w\s]", " ", words).split()) for variants in RELEASE_TYPES.values() for words in variants
+) | frozenset(slug.replace("-", " ") for slug in RELEASE_TYPES)
+#: Alt texts of the icons some newsrooms put before the type label ("Sheet of paper Report").
+_ICON_WORDS = re.compile(r"^(?:sheet of paper|document|megaphone|microphone|newspaper|paper|file|icon|pdf)\s+")
+
+#: The metadata that may stand beside a date on a date line (besides a type label).
+_META_PART = re.compile(
+    r"""^(?:
+        by\s+\S.{0,60}                                             # a byline
+        |(?:(?:originally\s+)?(?:published|posted|released|updated|issued|date[d]?|last\s+updated)
+            (?:\s+in\s+[\w\s&,'-]{1,40}?)?(?:\s+(?:on|at))?\s*:?)  # a prefix: "Posted in Press Releases on"
+        |(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?   # a weekday
+        |\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?     # a time
+        |\d{1,5}|\d+\s+comments?|no\s+comments|\d+\s+min(?:ute)?s?\s+read  # counters
+        |[^\w]*                                                    # separators only
+    )$""",
+    re.I | re.X,
+)
+_SEPARATORS = re.compile(r"\s*(?:[•·|/–—,]|\s-\s)\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class DateLine:
+    """What a date line says: the date's text, and the type label when the line carries one."""
+
+    text: str
+    type: str = ""
+
+
+def clean_line(line: str) -> str:
+    """A line without its surrounding space and leading bullet ("• June 11, 2014" → "June 11, 2014")."""
+    return _BULLET.sub("", line.strip()).strip()
+
+
+def type_of(line: str) -> str | None:
+    """The type slug when ``line`` is a type line ("PRESS RELEASE" → "press-release"), else None."""
+    words = " ".join(re.sub(r"[^\w\s]", " ", clean_line(line).casefold()).split())
+    if not words or len(words) > 40:
+        return None
+    if words not in _TYPE_WORDS:
+        words = _ICON_WORDS.sub("", words)
+        if words not in _TYPE_WORDS:
+            return None
+    return normalize_type(words)
+
+
+def _meta(side: str) -> tuple[bool, str]:
+    """(is every part of ``side`` metadata, the type label among them or "")."""
+    kind = ""
+    for part in _SEPARATORS.split(side.strip()):
+        part = part.strip(" :;")
+        if not part or _META_PART.match(part):
+            continue
+        slug = type_of(part)
+        if slug is None:
+            return False, ""
+        kind = kind or slug
+    return True, kind
+
+
+def date_line(line: str) -> DateLine | None:
+    """The date a date line carries, or None when ``line`` is not a date line (see the module doc)."""
+    text = clean_line(line)
+    if len(text) > 100 or not re.search(r"\d{4}", text):
+        return None
+    if len(text) <= 80:
+        found = _DATE_LINE.fullmatch(text)
+        if found:
+            return DateLine(found.group(1))
+        found = _DATE_THEN_TYPE.fullmatch(text)
+        if found:
+            return DateLine(found.group(1), normalize_type(found.group(2)))
+        found = _TYPE_THEN_DATE.fullmatch(text)
+        if found and type_of(found.group(1)):
+            return DateLine(found.group(2), type_of(found.group(1)) or "")
+    # The general case: one date, and only metadata (bylines, prefixes, labels) around it.
+    dates = list(DATE_RE.finditer(text))
+    if len(dates) != 1:
+        return None
+    found = dates[0]
+    before_ok, before_type = _meta(text[: found.start()])
+    after_ok, after_type = _meta(text[found.end() :])
+    if before_ok and after_ok:
+        return DateLine(found.group(0), before_type or after_type)
+    return None
