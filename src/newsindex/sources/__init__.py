@@ -16,26 +16,29 @@ from typing import Callable, Iterator
 
 from ..errors import SourceError
 from ..records import Release
-from . import csvfile, jsonl, newsroom, reuters
+from . import csvfile, html, jsonl, newsroom, reuters
 from ._common import MAX_RECORD_BYTES, Source, log, source_name
 
 __all__ = ["FORMATS", "load_releases", "load_sample", "sample_path", "MAX_RECORD_BYTES"]
 
 #: Format names, for ``load_releases(format=...)`` and ``newsindex index --format``.
-FORMATS: tuple[str, ...] = ("newsroom", "jsonl", "csv", "reuters")
+FORMATS: tuple[str, ...] = ("newsroom", "jsonl", "csv", "reuters", "html")
 _PARSERS: dict[str, Callable[[Source], Iterator[Release | SourceError]]] = {
     "newsroom": newsroom.parse,
     "jsonl": jsonl.parse,
     "csv": csvfile.parse,
     "reuters": reuters.parse,
+    "html": html.parse,
 }
-_SUFFIXES = {".txt": "newsroom", ".text": "newsroom", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".sgm": "reuters", ".sgml": "reuters"}
+_SUFFIXES = {".txt": "newsroom", ".text": "newsroom", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".sgm": "reuters", ".sgml": "reuters", ".html": "html", ".htm": "html", ".xhtml": "html"}
 
 
 def _sniff(head: bytes) -> str | None:
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if not text:
         return None
+    if html.looks_like_html(text):
+        return "html"
     if text.startswith(b"{"):
         return "jsonl"
     if text.startswith((b"<!DOCTYPE lewis", b"<REUTERS")):
@@ -51,7 +54,12 @@ def _detect(source: Source) -> tuple[str, Source]:
     name = source_name(source)
     suffix = Path(name).suffix.lower() if name != "<stream>" else ""
     if suffix in _SUFFIXES:
-        return _SUFFIXES[suffix], source
+        fmt = _SUFFIXES[suffix]
+        # a page saved as HTML under a .txt name is read as the HTML it is
+        if fmt == "newsroom" and isinstance(source, (str, Path)) and Path(source).is_file():
+            with open(source, "rb") as handle:
+                fmt = "html" if html.looks_like_html(handle.read(4096)) else fmt
+        return fmt, source
     if isinstance(source, (str, Path)) or hasattr(source, "__fspath__"):
         path = Path(source)  # type: ignore[arg-type]
         if not path.is_file():
@@ -72,8 +80,9 @@ def _detect(source: Source) -> tuple[str, Source]:
 def load_releases(source: Source, *, format: str | None = None, errors: list[SourceError] | None = None) -> Iterator[Release]:
     """Yield the releases of a file or stream, in order.
 
-    ``format``: one of FORMATS; by default from the suffix (.txt, .jsonl, .csv, .sgm), else
-    sniffed from the content. ``errors``: None → raise the first bad record's SourceError;
+    ``format``: one of FORMATS; by default from the suffix (.txt, .jsonl, .csv, .sgm, .html), else
+    sniffed from the content (a page saved as HTML is recognised by its ``<html``/``<!doctype html``
+    even under a .txt name). ``errors``: None → raise the first bad record's SourceError;
     a list → collect SourceErrors there and go on.
 
     >>> errors = []

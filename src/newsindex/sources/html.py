@@ -1,0 +1,392 @@
+"""Saved HTML pages: a newsroom listing (many releases) or a single release/article page.
+
+A page is read as a **listing** when it has repeated entries (title links, each with its date
+inside its own block); otherwise as an **article**, whose title, date, canonical url, author and
+main text come from trafilatura (the best-measured main-text extractor), checked against the
+page's own headings.
+
+Listing entries are found by structure, not per-site rules:
+
+1. *Title links*: ``<a href>`` with a few words of text, outside ``nav``/``footer``/``aside``.
+2. Links are grouped by their *shape*: the tag and class path of the link and its three nearest
+   ancestors (numbers and odd/even/first/last dropped from classes, so ``views-row-1`` and
+   ``views-row-2`` match). The releases of a listing are the group with the most dated
+   members; tag links, pagers and menus form other groups.
+3. Each member's *block* is its highest ancestor that holds no other member: the table row, the
+   list item, the card. Its date is the date inside that block (``<time datetime>``, or a text
+   that is a date line: "Apr 17, 2015", "Posted in Press Releases on April 17, 2015 |", a
+   stacked "Mar / 9 / 2015" date box). Because a block never holds another entry, an entry can
+   never get its neighbour's date; when members are bare siblings with no block of their own,
+   the siblings are split at the titles, before or after each title, whichever reading gives
+   every entry exactly one date.
+4. A member whose block shows no date is a reject ("shows no date"), never given one.
+
+Charset: the bytes are read as UTF-8 when they are valid UTF-8, whatever the page declares
+(a UTF-8 page under a wrong iso-8859-1 declaration is common); else as the declared charset;
+else as Windows-1252.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Iterator
+from urllib.parse import urljoin
+
+from ..dates import parse_date
+from ..errors import SourceError
+from ..records import Release
+from ._common import MAX_RECORD_BYTES, Item, Source, log, open_path, source_label, source_name
+from .datelines import date_line
+
+__all__ = ["parse", "parse_listing", "parse_article", "decode_html", "looks_like_html"]
+
+#: Pages over this size are refused: a saved page is a few MB at most.
+_MAX_PAGE_BYTES = 4 * MAX_RECORD_BYTES
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+_SPACE = re.compile(r"\s+")
+_VARIANT_CLASS = re.compile(r"\d|(?:^|[-_])(?:odd|even|first|last|active|current|alt|clearfix)(?:$|[-_])|^(?:is|has)-")
+_CHROME_AREAS = frozenset({"nav", "footer", "aside", "select", "button"})
+_DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object")
+#: A title link has at least this many characters and two words ("Budget statement delivered").
+_MIN_TITLE = 12
+#: Date text longer than this is prose mentioning a date, not a date.
+_MAX_DATE_TEXT = 100
+
+
+def looks_like_html(head: bytes) -> bool:
+    """Whether the first bytes of a file are an HTML page (``<!doctype html``, ``<html``)."""
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip()[:2048].lower()
+    return text.startswith((b"<!doctype html", b"<html")) or (text.startswith((b"<!--", b"<?xml")) and b"<html" in text)
+
+
+def decode_html(raw: bytes) -> str:
+    """The text of a page's bytes (see the module doc for the charset rule)."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    found = _CHARSET.search(raw[:4096])
+    if found:
+        try:
+            return raw.decode(found.group(1).decode("ascii", "replace"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return raw.decode("cp1252", errors="replace")
+
+
+def _read(source: Source) -> tuple[str, str]:
+    path = source_name(source)
+    handle = open_path(source)
+    stream = handle if handle is not None else source
+    try:
+        data = stream.read(_MAX_PAGE_BYTES + 1)  # type: ignore[union-attr]
+    except OSError as exc:
+        raise SourceError(path, None, f"cannot read it ({exc.strerror or exc})") from exc
+    finally:
+        if handle is not None:
+            handle.close()
+    if len(data) > _MAX_PAGE_BYTES:
+        raise SourceError(path, None, f"page over {_MAX_PAGE_BYTES // 1048576} MB: not a saved web page")
+    return path, decode_html(data) if isinstance(data, bytes) else data
+
+
+def _tree(text: str, path: str = "<stream>"):  # -> lxml.html.HtmlElement
+    import lxml.etree
+    import lxml.html  # imported lazily: only HTML sources need it
+
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise SourceError(path, None, f"not an HTML page ({exc}): pass format='newsroom' for a page saved as text") from exc
+    for element in list(root.iter(*_DROP)):
+        if element.getparent() is not None:
+            element.drop_tree()
+    return root
+
+
+def _text(element) -> str:
+    return _SPACE.sub(" ", element.text_content()).strip()
+
+
+def _shape(element) -> tuple[str, ...]:
+    """The tag/class path of an element and its three nearest ancestors (the entry's template)."""
+    parts = []
+    for node in [element, *list(element.iterancestors())[:3]]:
+        classes = sorted(c for c in (node.get("class") or "").split() if not _VARIANT_CLASS.search(c))
+        parts.append(node.tag + "." + ".".join(classes))
+    return tuple(parts)
+
+
+def _in_chrome(element) -> bool:
+    return any(node.tag in _CHROME_AREAS or (node.get("role") or "") == "navigation" for node in element.iterancestors())
+
+
+def _title_links(root) -> list:
+    links = []
+    for link in root.iter("a"):
+        href = (link.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        text = _text(link)
+        if len(text) < _MIN_TITLE or len(text.split()) < 2 or _in_chrome(link):
+            continue
+        if date_line(text) is not None:  # a date that links to its post is not a title
+            continue
+        links.append(link)
+    return links
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A date found in the page: the element that shows it, and the date."""
+
+    element: object
+    date: _dt.date
+    text: str
+
+
+def _date_in(text: str) -> tuple[_dt.date, str] | None:
+    text = _SPACE.sub(" ", text).strip()
+    if not text or len(text) > _MAX_DATE_TEXT or not re.search(r"\d{4}", text):
+        return None
+    found = date_line(text)
+    if found is None:
+        return None
+    try:
+        return parse_date(found.text), text
+    except ValueError:
+        return None
+
+
+def _date_of_element(element) -> tuple[_dt.date, str] | None:
+    """The date an element shows as a whole: ``<time datetime>``, or a small date box."""
+    if element.tag == "time":
+        stamp = (element.get("datetime") or "").strip()
+        if re.match(r"\d{4}-\d{2}-\d{2}", stamp):
+            try:
+                return _dt.date.fromisoformat(stamp[:10]), stamp
+            except ValueError:
+                pass
+        return _date_in(element.text_content())
+    # A date box ("Mar" / "9" / "2015" in three divs): a few leaf children, no links.
+    if 0 < len(element) <= 4 and all(len(child) == 0 and child.tag != "a" for child in element):
+        return _date_in(element.text_content())
+    return None
+
+
+def _dates(root, titles: set) -> list[_Found]:
+    """Every date shown outside the title links: the lowest element or text that is a date line."""
+    found: list[_Found] = []
+    covered: set = set()
+    # Reverse document order visits descendants before their ancestors: the lowest date wins.
+    for element in reversed(list(root.iter())):
+        if not isinstance(element.tag, str) or element in covered:
+            continue
+        if element in titles or any(node in titles for node in element.iterancestors("a")):
+            continue
+        result = _date_of_element(element)
+        pieces = [element.text] + [child.tail for child in element]
+        if result is None:
+            for piece in pieces:
+                if piece and (result := _date_in(piece)) is not None:
+                    break
+        if result is None:
+            continue
+        found.append(_Found(element, result[0], result[1]))
+        covered.update(element.iterancestors())
+    found.reverse()
+    return found
+
+
+@dataclass(slots=True)
+class _Entry:
+    """One listing entry: its title link, its block, and the dates inside the block."""
+
+    link: object
+    block: object
+    dates: list[_Found]
+
+
+def _ancestry(element) -> list:
+    return [element, *element.iterancestors()]
+
+
+def _blocks(members: list, dates: list[_Found]) -> list[_Entry]:
+    """Each member's block (its highest ancestor holding no other member) and the dates in it."""
+    hrefs: dict = defaultdict(set)
+    for link in members:
+        for node in _ancestry(link):
+            hrefs[node].add((link.get("href") or "").strip())
+    where: dict = defaultdict(list)  # element -> the dates at or under it
+    for found in dates:
+        for node in _ancestry(found.element):
+            where[node].append(found)
+    entries = []
+    for link in members:
+        block = link
+        for node in link.iterancestors():
+            if len(hrefs[node]) > 1:
+                break
+            block = node
+        entries.append(_Entry(link, block, list(where.get(block, ()))))
+    _split_siblings(entries, where)
+    return entries
+
+
+def _split_siblings(entries: list[_Entry], where: dict) -> None:
+    """Entries that are bare siblings (title, date, title, date... in one parent): split the run.
+
+    The dates before each title or after it: the reading that gives more entries exactly one
+    date wins (a tie is ambiguous and leaves those entries undated, to be rejected).
+    """
+    by_parent: dict = defaultdict(list)
+    for entry in entries:
+        if not entry.dates and entry.block.getparent() is not None:
+            by_parent[entry.block.getparent()].append(entry)
+    for parent, flat in by_parent.items():
+        if len(flat) < 2:
+            continue
+        children = list(parent)
+        index = {id(child): i for i, child in enumerate(children)}
+        starts = [index[id(e.block)] for e in flat]
+        dated = [(i, found) for i, child in enumerate(children) if i not in starts for found in where.get(child, ())]
+
+        def reading(after: bool) -> list[list[_Found]]:
+            out = []
+            for k, start in enumerate(starts):
+                if after:
+                    lo, hi = start, starts[k + 1] if k + 1 < len(starts) else len(children)
+                else:
+                    lo, hi = starts[k - 1] if k else -1, start
+                out.append([found for i, found in dated if lo < i < hi])
+            return out
+
+        after, before = reading(True), reading(False)
+        score_after = sum(len(d) == 1 for d in after)
+        score_before = sum(len(d) == 1 for d in before)
+        if score_after == score_before:
+            log.debug("sibling entries under <%s>: dates before and after fit equally; left undated", parent.tag)
+            continue
+        chosen = after if score_after > score_before else before
+        for entry, found in zip(flat, chosen):
+            entry.dates = found
+
+
+def _page_url(root) -> str:
+    for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content', "//base/@href"):
+        values = root.xpath(xpath)
+        if values and str(values[0]).strip().startswith(("http://", "https://")):
+            return str(values[0]).strip()
+    return ""
+
+
+def _summary(block, link) -> str:
+    parts = [_text(p) for p in block.iter("p") if link not in p.iter("a")]
+    text = " ".join(part for part in parts if part)
+    return text[:2000]
+
+
+def _listing_entries(root) -> list[_Entry]:
+    """The entries of the page's main listing (the link group with the most dated blocks), or []."""
+    links = _title_links(root)
+    dates = _dates(root, set(links))
+    if not dates:
+        return []
+    groups: dict = defaultdict(list)
+    for link in links:
+        groups[_shape(link)].append(link)
+    best: list[_Entry] = []
+    best_score = (1, 0)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        entries = _blocks(members, dates)
+        dated = sum(1 for e in entries if e.dates)
+        score = (dated, -len(entries))
+        if dated >= 2 and score > best_score:
+            best, best_score = entries, score
+    if best:
+        best = _with_headlines(best, links, dates)
+    return best
+
+
+def _with_headlines(entries: list[_Entry], links: list, dates: list[_Found]) -> list[_Entry]:
+    """Add the headline links of another shape (a featured post above the river) that own a date.
+
+    A headline link (inside ``h1``-``h4``) joins the listing when, with it counted as an entry,
+    its own block holds exactly one date that no other entry's block holds.
+    """
+    members = [entry.link for entry in entries]
+    taken = {id(found) for entry in entries for found in entry.dates}
+    chosen = set(members)
+    extra = []
+    for link in links:
+        if link in chosen or not any(node.tag in ("h1", "h2", "h3", "h4") for node in link.iterancestors()):
+            continue
+        trial = _blocks(members + [link], dates)[-1]
+        if len(trial.dates) == 1 and id(trial.dates[0]) not in taken:
+            extra.append(link)
+            taken.add(id(trial.dates[0]))
+    if not extra:
+        return entries
+    order = {element: i for i, element in enumerate(entries[0].link.getroottree().iter())}
+    return sorted(_blocks(members + extra, dates), key=lambda entry: order[entry.link])
+
+
+def _is_article(root, entries: list[_Entry]) -> bool:
+    """An article page with a list of related (dated) items, rather than a listing page.
+
+    An article has a body: a run of paragraphs (at least 2, 500 characters) outside every entry
+    block. A listing's text is in its entries. Blocks holding most of the page are not entries.
+    """
+    blocks = {entry.block for entry in entries}
+    whole = len(_text(root))
+    if whole and sorted(len(_text(e.block)) for e in entries)[len(entries) // 2] > whole / 2:
+        return True
+    for element in root.iter():
+        paragraphs = [child for child in element if child.tag == "p"]
+        if len(paragraphs) < 2 or sum(len(_text(p)) for p in paragraphs) < 500:
+            continue
+        if not any(node in blocks for node in _ancestry(element)):
+            return True
+    return False
+
+
+def parse_listing(root, path: str, label: str, entries: list[_Entry] | None = None) -> Iterator[Item]:
+    """Yield the releases of a listing page's entries, and a SourceError per undated entry."""
+    entries = _listing_entries(root) if entries is None else entries
+    base = _page_url(root)
+    for entry in entries:
+        title = _text(entry.link)
+        href = (entry.link.get("href") or "").strip()
+        url = urljoin(base, re.sub(r"\s+", "", href)) if base else re.sub(r"\s+", "", href)
+        line = entry.link.sourceline
+        days = sorted({found.date for found in entry.dates})
+        if not days:
+            yield SourceError(path, line, f"entry {title[:60]!r} shows no date: not indexed (a date is never guessed)", record=title)
+            continue
+        if len(days) > 1:
+            log.debug("%s:%s: entry %r shows %d dates; the first is taken", path, line, title[:60], len(days))
+        yield Release(title=title, date=entry.dates[0].date, url=url, summary=_summary(entry.block, entry.link), source=label)
+
+
+def parse(source: Source) -> Iterator[Item]:
+    """Yield the releases of a saved HTML page: a listing's entries, or the one article."""
+    path, text = _read(source)
+    label = source_label(source)
+    if not text.strip():
+        return
+    root = _tree(text, path)
+    entries = _listing_entries(root)
+    if entries and not _is_article(root, entries):
+        yield from parse_listing(root, path, label, entries)
+        return
+    from .html_article import parse_article
+
+    yield from parse_article(text, root, path, label)

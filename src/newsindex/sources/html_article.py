@@ -1,0 +1,116 @@
+"""A single release or article page: title, date, canonical url, author and main text.
+
+trafilatura finds the main text without navigation and the publication date (through htmldate:
+the page's own date, not a sidebar's). Its title is the ``<title>``/``og:title`` reading, which
+often carries the site's name ("... | DW | 19.01.2020") or a section name ("Aktuelle"), so the
+headline the page *displays* is preferred: an element marked ``itemprop="headline"``, else the
+first ``h1``-``h3`` that the page's own titles contain. The main text loses a first line that
+repeats the headline or is only a date. When trafilatura finds no text, the page's paragraphs
+are used; a page with neither title nor text is a SourceError.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Iterator
+
+from ..errors import SourceError
+from ..records import Release
+from ._common import Item, log
+from .datelines import date_line
+
+__all__ = ["parse_article"]
+
+_SPACE = re.compile(r"\s+")
+_SITE_SUFFIX = re.compile(r"\s+[|–—·:-]\s+.*$")
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", re.sub(r"[^\w\s]", " ", text.casefold())).strip()
+
+
+def _headline(root, references: list[str]) -> str:
+    """The headline the page displays (see the module doc), or ""."""
+    for element in root.xpath('//*[@itemprop="headline"]'):
+        text = _SPACE.sub(" ", element.text_content()).strip()
+        if len(text.split()) >= 2 and element.tag not in ("meta", "link"):
+            return text
+    refs = [_norm(ref) for ref in references if ref]
+    for tags in (("h1",), ("h1", "h2", "h3")):
+        for element in root.iter(*tags):
+            text = _SPACE.sub(" ", element.text_content()).strip()
+            key = _norm(text)
+            if len(key) >= 8 and any(key in ref for ref in refs):
+                return text
+    return ""
+
+
+def _meta(root, *names: str) -> str:
+    for name in names:
+        values = root.xpath(f'//meta[@property="{name}" or @name="{name}"]/@content')
+        if values and str(values[0]).strip():
+            return str(values[0]).strip()
+    return ""
+
+
+def _body(text: str, title: str) -> str:
+    """The main text without a first line that repeats the headline or is only a date."""
+    lines = [line.strip() for line in text.splitlines()]
+    while lines and (not lines[0] or _norm(lines[0]) == _norm(title) or date_line(lines[0]) is not None):
+        lines.pop(0)
+    if lines and _norm(title) and _norm(lines[0]).startswith(_norm(title) + " "):
+        lines[0] = lines[0][len(title) :].lstrip(" :.-–—")  # "Title Text starts..." on one line
+    return "\n".join(lines).strip()
+
+
+def _with_first_paragraph(root, body: str, description: str) -> str:
+    """The body with its first paragraph put back when the extractor dropped it.
+
+    A page's description is often its first paragraph or its standfirst, kept in a box of its own
+    that extractors skip; when a visible ``<p>`` saying it comes before the paragraph the
+    extracted body starts with, it is put in front of the body (a lead in front of the main text
+    is how the page reads) and it is the summary too.
+    """
+    if not description or not body or _norm(description[:60]) in _norm(body[:400]):
+        return body
+    start = _norm(body[:40])
+    paragraphs = [p for p in root.iter("p")]
+    first = next((p for p in paragraphs if _norm(p.text_content()).startswith(start)), None)
+    lead = next((p for p in paragraphs if _norm(p.text_content()).startswith(_norm(description[:60]))), None)
+    if first is None or lead is None or paragraphs.index(lead) > paragraphs.index(first):
+        return body
+    return _SPACE.sub(" ", lead.text_content()).strip() + "\n" + body
+
+
+def parse_article(text: str, root, path: str, label: str) -> Iterator[Item]:
+    """Yield the one Release of an article page (or the SourceError saying why there is none)."""
+    import trafilatura  # imported lazily: only article pages need it
+
+    try:
+        document = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False, favor_recall=True)
+    except Exception as exc:  # trafilatura raises many kinds on broken markup; the page is the problem
+        log.warning("%s: trafilatura failed (%s); reading the page's own paragraphs", path, exc)
+        document = None
+    data = (document.as_dict() if hasattr(document, "as_dict") else document) or {}
+    page_title = " ".join(root.xpath("//title//text()")).strip()
+    references = [data.get("title") or "", _meta(root, "og:title", "twitter:title"), page_title]
+    title = _headline(root, references) or _SITE_SUFFIX.sub("", references[0] or references[1] or page_title).strip()
+    main = data.get("text") or "\n".join(_SPACE.sub(" ", p.text_content()).strip() for p in root.iter("p"))
+    body = _body(main, title)
+    if not title:
+        yield SourceError(path, None, "no headline found: neither a listing of dated entries nor an article page")
+        return
+    date = None
+    if data.get("date"):
+        try:
+            date = _dt.date.fromisoformat(str(data["date"])[:10])
+        except ValueError:
+            date = None
+    if date is None:
+        log.warning("%s: article %r shows no publication date; indexed without one", path, title[:60])
+    summary = _meta(root, "description", "og:description")
+    body = _with_first_paragraph(root, body, summary)
+    url = data.get("url") or _meta(root, "og:url") or ""
+    extra = {"author": data["author"]} if data.get("author") else {}
+    yield Release(title=title, date=date, body=body, summary=summary, url=url, source=label, extra=extra)
