@@ -39,6 +39,7 @@ DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "html_pages"
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from newsindex import SourceError, load_releases  # noqa: E402
+from newsindex.sources import FORMATS  # noqa: E402
 
 _BLOCKS = frozenset(
     "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 "
@@ -56,9 +57,7 @@ def as_text(data: bytes) -> str:
     """The page as a browser's "save as text" gives it (see the module doc)."""
     import lxml.html
 
-    from newsindex.sources.html import decode_html
-
-    root = lxml.html.document_fromstring(decode_html(data).encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+    root = lxml.html.document_fromstring(data, parser=lxml.html.HTMLParser(encoding="utf-8"))
     for bad in list(root.iter("script", "style", "noscript", "template", "head")):
         if bad.getparent() is not None:
             bad.drop_tree()
@@ -109,8 +108,8 @@ def _read(data: bytes, fmt: str, name: str):
     stream.name = name
     errors: list[SourceError] = []
     started = time.perf_counter()
-    try:
-        releases = list(load_releases(stream, format=fmt, errors=errors))
+    try:  # (a version without the format reads the page as it would: detected from the content)
+        releases = list(load_releases(stream, format=fmt if fmt in FORMATS else None, errors=errors))
     except SourceError as exc:
         return [], [exc], time.perf_counter() - started
     return releases, errors, time.perf_counter() - started

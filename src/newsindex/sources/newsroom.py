@@ -47,6 +47,7 @@ from ..dates import parse_date
 from ..errors import SourceError
 from ..records import Release
 from .datelines import DateLine, clean_line, date_line, type_of
+from .layout import decide, drop_repeated, join_stacked_dates, kind
 from ._common import MAX_RECORD_BYTES, Item, Source, lines_of, log, source_label, source_name, too_big
 
 __all__ = ["parse", "credit_of", "type_of"]
@@ -68,6 +69,9 @@ _CHROME = re.compile(
     """,
     re.I | re.X,
 )
+#: A label whose paragraph lists tags or topics ("Tags:", "Filed under:"): never entry text.
+_LABEL = re.compile(r"^(?:tags?|topics?|filed\s+(?:under|in)|categor(?:y|ies)|labels?|keywords?|related(?:\s+\w+)?)\s*:", re.I)
+_NUMBER = re.compile(r"^\d{1,4}$")
 #: A paragraph is a photo caption/credit when it carries a credit formula, not merely a word
 #: like "photo" (a headline may say "Reuters" or "photos").
 _CAPTION_HINT = re.compile(
@@ -122,6 +126,8 @@ class _Para:
     date: DateLine | None = None
     type: str | None = None
     size: int = 0
+    #: a bare number ("9", "2015"): pagination, unless it is part of a stacked date
+    filler: bool = False
 
     @property
     def text(self) -> str:
@@ -147,6 +153,7 @@ def _paragraphs(source: Source, path: str) -> Iterator[_Para | _Oversize]:
     blank lines.
     """
     current: _Para | None = None
+    labelled = False  # inside a "Tags:" paragraph: its lines are tag names, not content
     for line in lines_of(source):
         if line.too_long:
             if current:
@@ -155,8 +162,15 @@ def _paragraphs(source: Source, path: str) -> Iterator[_Para | _Oversize]:
             yield _Oversize(line.number, line.size)
             continue
         text = line.text.strip()
+        labelled = bool(text) and (labelled or bool(_LABEL.match(_clean(text))))
+        if _NUMBER.match(text):  # "9", "2015": kept aside in case they are a stacked date
+            if current:
+                yield current
+                current = None
+            yield _Para(line.number, [text], size=len(text), filler=True)
+            continue
         # (pagination like "1 2 3 … 9" is chrome; "12.03.2024", also digits and dots, is a date)
-        if not text or (_CHROME.match(_clean(text)) and _date_of(text) is None):
+        if not text or labelled or (_CHROME.match(_clean(text)) and _date_of(text) is None):
             if text:
                 log.debug("%s:%d: skipped page chrome %r", path, line.number, text[:60])
             if current:
@@ -310,17 +324,41 @@ def _incomplete(paras: list[_Para], path: str) -> SourceError:
     )
 
 
+def _page(source: Source, path: str) -> tuple[list[_Para | _Oversize], str | None]:
+    """The page's paragraphs, furniture removed, and its layout when the page itself tells it."""
+    paras: list[_Para | _Oversize] = list(_paragraphs(source, path))
+
+    def joined(first: _Para, group: list[_Para], found: DateLine) -> _Para:
+        text = " ".join(p.text.strip() for p in group)
+        return _Para(first.line, [text], date=found, size=len(text))
+
+    paras = [p for p in join_stacked_dates(paras, joined) if not (isinstance(p, _Para) and p.filler)]
+    paras, dropped = drop_repeated(
+        paras, lambda p: isinstance(p, _Para) and p.type is None and not _is_caption(p.text)
+    )
+    for p in dropped:
+        log.debug("%s:%d: skipped text repeated in every entry %r", path, p.line, p.text[:60])
+    kinds = [kind(p, _is_caption) for p in paras if isinstance(p, _Para)]
+    layout = decide(kinds)
+    log.debug("%s: layout from the page's shape: %s", path, layout or "not decided by it")
+    return paras, layout
+
+
 def parse(source: Source) -> Iterator[Item]:
     """Yield the releases of a newsroom page, and a SourceError per entry that cannot be read."""
     path, label = source_name(source), source_label(source)
-    layout: str | None = None  # "last" or "first", decided at the first date line
+    paras, layout = _page(source, path)  # layout "last", "first", "middle" or None (decided at the first date)
+    if layout == "middle":
+        yield from _parse_middle(paras, path, label)
+        return
     pending: list[_Para] = []
     current: _Entry | None = None  # date-first layout: the entry being read
     carried: list[_Para] = []  # date-first layout: a caption waiting for its entry
     skipping = False  # after an oversize record: drop text up to the next date line
     seen_date = False
+    seen_first = False
     first = True
-    for para in _paragraphs(source, path):
+    for para in paras:
         if isinstance(para, _Oversize):
             yield too_big(path, para.line, para.size)
             pending, current, carried, skipping = [], None, [], True
@@ -337,12 +375,13 @@ def parse(source: Source) -> Iterator[Item]:
                 pending, skipping = [], True
             continue
         seen_date = True
-        if layout is None:
+        if layout is None or (layout == "first" and not seen_first):
             content = [p for p in pending if p.type is None and not _is_caption(p.text)]
             # Before the first date of a date-last page comes a whole entry (a title and its
             # summary, usually a type line); before that of a date-first page, only headings.
             only_headings = all(_is_heading(p) for p in content) and not any(p.type for p in pending)
-            layout = "first" if para.date.type or only_headings or skipping else "last"
+            layout = layout or ("first" if para.date.type or only_headings or skipping else "last")
+            seen_first = True
             log.debug("%s: date-%s layout (decided at line %d)", path, layout, para.line)
             if layout == "first":
                 # Before the first date there is only page text, and maybe the first photo caption.
@@ -407,3 +446,32 @@ def _finish_first(entry: _Entry, path: str, label: str, *, last: bool = False) -
             carried,
         )
     return _release(entry, path, label), carried
+
+
+def _parse_middle(paras: list[_Para | _Oversize], path: str, label: str) -> Iterator[Item]:
+    """The ``middle`` layout: title, DATE, [type], summary — the title is the line before its date."""
+    body: list[_Para] = []  # paragraphs since the last date: its summary, then the next title
+    previous: _Entry | None = None
+    for para in paras:
+        if isinstance(para, _Oversize):
+            yield too_big(path, para.line, para.size)
+            continue
+        if para.date is None:
+            body.append(para)
+            continue
+        content = [p for p in body if p.type is None and not _is_caption(p.text)]
+        title = content[-1] if content else None
+        if previous is not None:
+            previous.paras.extend(p for p in body if p is not title)
+            item = _release(previous, path, label)
+            if item is not None:
+                yield item
+        body = []
+        previous = _Entry(paras=[title] if title is not None else [], date_para=para) if title is not None else None
+        if title is None:
+            yield SourceError(path, para.line, f"date {para.date.text!r} has no title line before it: not indexed", record=para.raw)
+    if previous is not None:
+        previous.paras.extend(body)
+        item = _release(previous, path, label)
+        if item is not None:
+            yield item

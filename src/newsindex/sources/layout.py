@@ -1,0 +1,126 @@
+"""Deciding a text listing page's entry pattern from the page itself.
+
+A listing saved as text is a run of paragraphs with date lines among them. Dates are the
+anchors; the question is which text around each date is *its* entry. Three patterns exist:
+
+* ``last``:   [caption] [type] title [summary] DATE       (an archive listing, the bundled sample)
+* ``first``:  DATE [type] title [summary]                 (landing pages, many NGO newsrooms)
+* ``middle``: title DATE [type] summary                   (Drupal "congress" pages, some blogs)
+
+Between two dates the text is the same under ``first`` and ``last`` — only whose date it is
+differs — so the decision rests on what every page has: the *segments* between dates share one
+shape (the page's template), and only one reading makes the page's two ends fit it. ``last``
+needs a whole entry before the first date; ``first`` a whole entry after the last; ``middle``
+is seen inside the segments (each ends with a title line right before its date, after a
+summary). Where the ends do not tell, :func:`decide` returns None and the reader falls back to
+its rule at the first date (a type beside the date, or only headings before it: ``first``).
+
+Before deciding, two kinds of page furniture are removed: a paragraph repeated across entries
+("Preview", "Tags:", "FOR IMMEDIATE RELEASE", a tag name) is chrome, not a title; and a date
+printed stacked on three lines ("Mar" / "9" / "2015") is joined into one date line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any, Callable, Sequence
+
+from .datelines import date_line
+
+__all__ = ["decide", "join_stacked_dates", "drop_repeated", "kind"]
+
+#: A paragraph that recurs in this many segments (and in a third of them) is page furniture.
+_REPEATS = 3
+_MONTH_HEADING = re.compile(
+    r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{4}$", re.I
+)
+
+
+def kind(para: Any, is_caption: Callable[[str], bool]) -> str:
+    """D date, T type, C caption, H a title-like line, S a summary (prose), M a month heading."""
+    if para.date is not None:
+        return "D"
+    if para.type is not None:
+        return "T"
+    text = para.text.strip()
+    if is_caption(text):
+        return "C"
+    if _MONTH_HEADING.match(text):
+        return "M"
+    sentence = text.endswith((".", "…", "...", "!", "?")) and len(text.split()) > 12
+    if len(para.lines) == 1 and len(text) <= 200 and not sentence:
+        return "H"
+    return "S"
+
+
+def join_stacked_dates(paras: list, make_date: Callable[[Any, list, Any], Any]) -> list:
+    """Join a date printed on two or three short lines ("Mar" / "9" / "2015") into one date para."""
+    out: list = []
+    i = 0
+    while i < len(paras):
+        joined = None
+        for size in (3, 2):
+            group = paras[i : i + size]
+            if len(group) < size or any(getattr(p, "date", 1) is not None or len(p.text) > 12 for p in group):
+                continue
+            found = date_line(" ".join(p.text.strip() for p in group))
+            if found is not None:
+                joined = make_date(group[0], group, found)
+                i += size
+                break
+        if joined is None:
+            out.append(paras[i])
+            i += 1
+        else:
+            out.append(joined)
+    return out
+
+
+def drop_repeated(paras: list, keep: Callable[[Any], bool]) -> tuple[list, list]:
+    """(paras without the ones repeated across segments, the dropped ones). ``keep`` spares some."""
+    dates = sum(1 for p in paras if getattr(p, "date", None) is not None)
+    if dates < _REPEATS:
+        return paras, []
+    counts = Counter(_key(p) for p in paras if getattr(p, "date", 1) is None and keep(p))
+    limit = max(_REPEATS, dates // 3)
+    repeated = {text for text, n in counts.items() if n >= limit and text}
+    kept = [p for p in paras if getattr(p, "date", 1) is not None or not keep(p) or _key(p) not in repeated]
+    dropped = [p for p in paras if p not in kept]
+    return kept, dropped
+
+
+def _key(para: Any) -> str:
+    return " ".join(para.text.casefold().split())
+
+
+def _content(kinds: str) -> str:
+    """The kinds that make an entry's shape (captions and month headings are optional extras)."""
+    return kinds.replace("C", "").replace("M", "")
+
+
+def decide(kinds: Sequence[str]) -> str | None:
+    """"first", "last", "middle", or None when the page's ends do not tell (see the module doc).
+
+    ``kinds``: one letter per paragraph (see :func:`kind`), "D" for each date.
+    """
+    text = "".join(kinds)
+    segments = [_content(s) for s in text.split("D")]
+    if len(segments) < 4:  # fewer than three dates: no template to compare the ends with
+        return None
+    head, middle, tail = segments[0], segments[1:-1], segments[-1]
+    shapes = Counter(s for s in middle if s)
+    if not shapes:
+        return None
+    template, count = shapes.most_common(1)[0]
+    # middle: each segment is the previous entry's summary, then the next entry's title.
+    ends_with_title = sum(1 for s in middle if len(s) >= 2 and s.endswith("H") and "S" in s[:-1].replace("T", ""))
+    if ends_with_title * 2 > len(middle) and head.endswith("H"):
+        return "middle"
+    fits_head = head.endswith(template)
+    fits_tail = tail.startswith(template)
+    if fits_head and not fits_tail:
+        return "last"
+    if fits_tail and not fits_head:
+        return "first"
+    return None
