@@ -28,7 +28,7 @@ from typing import Any, Callable, Sequence
 
 from .datelines import date_line
 
-__all__ = ["decide", "join_stacked_dates", "drop_repeated", "kind"]
+__all__ = ["decide", "template", "trim", "join_stacked_dates", "drop_repeated", "kind"]
 
 #: A paragraph that recurs in this many segments (and in a third of them) is page furniture.
 _REPEATS = 3
@@ -82,12 +82,24 @@ def drop_repeated(paras: list, keep: Callable[[Any], bool]) -> tuple[list, list]
     dates = sum(1 for p in paras if getattr(p, "date", None) is not None)
     if dates < _REPEATS:
         return paras, []
-    counts = Counter(_key(p) for p in paras if getattr(p, "date", 1) is None and keep(p))
     limit = max(_REPEATS, dates // 3)
+    counts = Counter(_key(p) for p in paras if getattr(p, "date", 1) is None and keep(p))
     repeated = {text for text, n in counts.items() if n >= limit and text}
-    kept = [p for p in paras if getattr(p, "date", 1) is not None or not keep(p) or _key(p) not in repeated]
+    # "Contact: Amy B. Lazenby", "Contact: Dan Susskind": the same short label in every entry
+    labels = Counter(_label(p) for p in paras if getattr(p, "date", 1) is None and keep(p))
+    repeated_labels = {label for label, n in labels.items() if n >= limit and label}
+    kept = [
+        p for p in paras
+        if getattr(p, "date", 1) is not None or not keep(p) or (_key(p) not in repeated and _label(p) not in repeated_labels)
+    ]
     dropped = [p for p in paras if p not in kept]
     return kept, dropped
+
+
+def _label(para: Any) -> str:
+    """The label of a "Label: value" line ("contact"), or ""."""
+    found = re.match(r"^([^\W\d][\w ]{0,18}):\s+\S", para.text.strip())
+    return found.group(1).casefold() if found and len(para.lines) == 1 and len(para.text) <= 80 else ""
 
 
 def _key(para: Any) -> str:
@@ -99,28 +111,63 @@ def _content(kinds: str) -> str:
     return kinds.replace("C", "").replace("M", "")
 
 
+def template(kinds: Sequence[str]) -> str:
+    """The shape most segments between two dates have ("THS": type, title, summary), or ""."""
+    segments = [_content(s) for s in "".join(kinds).split("D")]
+    if len(segments) < 4:  # fewer than three dates: too few segments to call a shape the page's
+        return ""
+    shapes = Counter(s for s in segments[1:-1] if s)
+    return shapes.most_common(1)[0][0] if shapes else ""
+
+
 def decide(kinds: Sequence[str]) -> str | None:
     """"first", "last", "middle", or None when the page's ends do not tell (see the module doc).
 
     ``kinds``: one letter per paragraph (see :func:`kind`), "D" for each date.
     """
-    text = "".join(kinds)
-    segments = [_content(s) for s in text.split("D")]
-    if len(segments) < 4:  # fewer than three dates: no template to compare the ends with
+    shape = template(kinds)
+    if not shape:
         return None
+    segments = [_content(s) for s in "".join(kinds).split("D")]
     head, middle, tail = segments[0], segments[1:-1], segments[-1]
-    shapes = Counter(s for s in middle if s)
-    if not shapes:
-        return None
-    template, count = shapes.most_common(1)[0]
     # middle: each segment is the previous entry's summary, then the next entry's title.
     ends_with_title = sum(1 for s in middle if len(s) >= 2 and s.endswith("H") and "S" in s[:-1].replace("T", ""))
     if ends_with_title * 2 > len(middle) and head.endswith("H"):
         return "middle"
-    fits_head = head.endswith(template)
-    fits_tail = tail.startswith(template)
+    fits_head = head.endswith(shape)
+    fits_tail = tail.startswith(shape)
     if fits_head and not fits_tail:
         return "last"
     if fits_tail and not fits_head:
         return "first"
     return None
+
+
+def trim(kinds: Sequence[str], layout: str) -> tuple[int, int]:
+    """(first, end): the paragraphs that can be entries; before ``first`` is the page's header and
+    from ``end`` on its footer, when the page's end paragraphs fit its template exactly.
+
+    In a date-last page the first entry is the template's worth of paragraphs before the first
+    date (and the captions before them); in a date-first page the last entry is the template's
+    worth after the last date. Whatever lies beyond is page text, never part of an entry.
+    """
+    shape = template(kinds)
+    dates = [i for i, k in enumerate(kinds) if k == "D"]
+    first, end = 0, len(kinds)
+    if not shape or not dates:
+        return first, end
+    if layout == "last" and _content("".join(kinds[: dates[0]])).endswith(shape):
+        need, i = len(shape), dates[0]
+        while i > 0 and need:
+            i -= 1
+            need -= kinds[i] not in "CM"
+        while i > 0 and kinds[i - 1] == "C":
+            i -= 1
+        first = i
+    if layout == "first" and _content("".join(kinds[dates[-1] + 1 :])).startswith(shape):
+        need, i = len(shape), dates[-1] + 1
+        while i < len(kinds) and need:
+            need -= kinds[i] not in "CM"
+            i += 1
+        end = i
+    return first, end

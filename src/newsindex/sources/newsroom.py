@@ -47,7 +47,7 @@ from ..dates import parse_date
 from ..errors import SourceError
 from ..records import Release
 from .datelines import DateLine, clean_line, date_line, type_of
-from .layout import decide, drop_repeated, join_stacked_dates, kind
+from .layout import decide, drop_repeated, join_stacked_dates, kind, trim
 from ._common import MAX_RECORD_BYTES, Item, Source, lines_of, log, source_label, source_name, too_big
 
 __all__ = ["parse", "credit_of", "type_of"]
@@ -262,12 +262,27 @@ def _split(entry: _Entry, path: str) -> tuple[str, str, str, str, int] | None:
         caption_paras, body = [body[0]], body[1:]
     if not body:
         return None
+    body = _from_headline(body, path)
     title = _clean(body[0].lines[0])
     rest = [" ".join(body[0].lines[1:])] + [p.text for p in body[1:]]
     summary = "\n\n".join(part for part in rest if part)
     summary = _READ_MORE_TAIL.sub("", summary).strip()
     caption = "\n".join(p.text for p in caption_paras)
     return title, summary, type_slug, caption, start_line
+
+
+def _from_headline(body: list[_Para], path: str) -> list[_Para]:
+    """The entry from its headline on: short lines before the title line that a summary follows
+    (the previous entry's author, a tag) are left out."""
+    kinds = [kind(p, _is_caption) for p in body]
+    if "S" not in kinds[1:]:
+        return body
+    at = kinds.index("S", 1)
+    if kinds[at - 1] != "H" or at == 1 or any(len(p.text.split()) > 4 for p in body[: at - 1]):
+        return body
+    for p in body[: at - 1]:
+        log.debug("%s:%d: skipped %r before a headline", path, p.line, p.text[:60])
+    return body[at - 1 :]
 
 
 def _release(entry: _Entry, path: str, label: str) -> Item | None:
@@ -338,10 +353,28 @@ def _page(source: Source, path: str) -> tuple[list[_Para | _Oversize], str | Non
     )
     for p in dropped:
         log.debug("%s:%d: skipped text repeated in every entry %r", path, p.line, p.text[:60])
-    kinds = [kind(p, _is_caption) for p in paras if isinstance(p, _Para)]
+    if any(isinstance(p, _Oversize) for p in paras):
+        return paras, None  # the reader's own rule, which skips what follows an oversize record
+    kinds = [kind(p, _is_caption) for p in paras]  # type: ignore[arg-type]
     layout = decide(kinds)
     log.debug("%s: layout from the page's shape: %s", path, layout or "not decided by it")
+    if layout is None and "D" in kinds:
+        layout = _layout_at_first_date(paras[: kinds.index("D")], paras[kinds.index("D")])  # type: ignore[arg-type]
+    if layout in ("first", "last"):
+        start, end = trim(kinds, layout)
+        for p in paras[:start] + paras[end:]:
+            log.debug("%s:%d: skipped page text %r", path, p.line, p.text[:60])  # type: ignore[union-attr]
+        paras = paras[start:end]
     return paras, layout
+
+
+def _layout_at_first_date(pending: list[_Para], para: _Para) -> str:
+    """The rule when the page's shape does not tell: before the first date of a date-last page
+    comes a whole entry (a title and its summary, usually a type line); before that of a
+    date-first page, only headings; a type beside the date means date first."""
+    content = [p for p in pending if p.type is None and not _is_caption(p.text)]
+    only_headings = all(_is_heading(p) for p in content) and not any(p.type for p in pending)
+    return "first" if (para.date is not None and para.date.type) or only_headings else "last"
 
 
 def parse(source: Source) -> Iterator[Item]:
