@@ -38,7 +38,8 @@ _MONTH_HEADING = re.compile(
 
 
 def kind(para: Any, is_caption: Callable[[str], bool]) -> str:
-    """D date, T type, C caption, H a title-like line, S a summary (prose), M a month heading."""
+    """D date, T type, C caption, H a title-like line, S a summary (prose), M a month heading,
+    N a navigation label (a title-like line of at most three words, or a site title with "|")."""
     if para.date is not None:
         return "D"
     if para.type is not None:
@@ -48,9 +49,11 @@ def kind(para: Any, is_caption: Callable[[str], bool]) -> str:
         return "C"
     if _MONTH_HEADING.match(text):
         return "M"
+    if len(para.lines) > 1 and all(len(line.split()) <= 3 for line in para.lines):
+        return "N"  # a menu: "Home / About us / News / Contact"
     sentence = text.endswith((".", "…", "...", "!", "?")) and len(text.split()) > 12
     if len(para.lines) == 1 and len(text) <= 200 and not sentence:
-        return "H"
+        return "N" if len(text.split()) <= 3 or " | " in text else "H"
     return "S"
 
 
@@ -107,8 +110,8 @@ def _key(para: Any) -> str:
 
 
 def _content(kinds: str) -> str:
-    """The kinds that make an entry's shape (captions and month headings are optional extras)."""
-    return kinds.replace("C", "").replace("M", "")
+    """The kinds that make an entry's shape (captions, headings and labels are optional extras)."""
+    return kinds.replace("C", "").replace("M", "").replace("N", "")
 
 
 def template(kinds: Sequence[str]) -> str:
@@ -160,14 +163,17 @@ def trim(kinds: Sequence[str], layout: str) -> tuple[int, int]:
         need, i = len(shape), dates[0]
         while i > 0 and need:
             i -= 1
-            need -= kinds[i] not in "CM"
+            need -= kinds[i] not in "CMN"
         while i > 0 and kinds[i - 1] == "C":
             i -= 1
         first = i
-    if layout == "first" and _content("".join(kinds[dates[-1] + 1 :])).startswith(shape):
+    after = _content("".join(kinds[dates[-1] + 1 :]))
+    if layout == "first" and after.startswith(shape):
         need, i = len(shape), dates[-1] + 1
         while i < len(kinds) and need:
-            need -= kinds[i] not in "CM"
+            need -= kinds[i] not in "CMN"
             i += 1
         end = i
+    elif layout == "first" and not after.replace("T", ""):
+        end = dates[-1] + 1  # nothing but labels after the last date: that entry was cut off
     return first, end

@@ -373,7 +373,10 @@ def _layout_at_first_date(pending: list[_Para], para: _Para) -> str:
     comes a whole entry (a title and its summary, usually a type line); before that of a
     date-first page, only headings; a type beside the date means date first."""
     content = [p for p in pending if p.type is None and not _is_caption(p.text)]
-    only_headings = all(_is_heading(p) for p in content) and not any(p.type for p in pending)
+    kinds = [kind(p, _is_caption) for p in pending]
+    # a type line counts when an entry's title follows it ("News" in a menu is not one)
+    typed = any(k == "T" and any(later in "HS" for later in kinds[i + 1 :]) for i, k in enumerate(kinds))
+    only_headings = all(_is_heading(p) or kind(p, _is_caption) == "N" for p in content) and not typed
     return "first" if (para.date is not None and para.date.type) or only_headings else "last"
 
 
@@ -504,7 +507,12 @@ def _parse_middle(paras: list[_Para | _Oversize], path: str, label: str) -> Iter
         if title is None:
             yield SourceError(path, para.line, f"date {para.date.text!r} has no title line before it: not indexed", record=para.raw)
     if previous is not None:
-        previous.paras.extend(body)
+        # after the last summary, a headline with a summary of its own is an entry cut off
+        kinds = [kind(p, _is_caption) for p in body]
+        cut = next((i for i in range(1, len(body) - 1) if kinds[i] == "H" and kinds[i + 1] == "S"), None)
+        previous.paras.extend(body if cut is None else body[:cut])
         item = _release(previous, path, label)
         if item is not None:
             yield item
+        if cut is not None:
+            yield _incomplete(body[cut:], path)
