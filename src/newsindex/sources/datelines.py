@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from ..records import RELEASE_TYPES, normalize_type
 
-__all__ = ["DateLine", "date_line", "type_of", "clean_line", "DATE_RE"]
+__all__ = ["DateLine", "date_line", "type_of", "clean_line", "DATE_RE", "numeric_order", "resolve_numeric", "date_shape"]
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -32,7 +33,7 @@ _MONTH = (
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DATE = (
     rf"(?:{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|"
-    rf"\d{{1,2}}\.\d{{1,2}}\.\d{{4}})"
+    rf"\d{{1,2}}\.\d{{1,2}}\.\d{{4}}|\d{{1,2}}/\d{{1,2}}/(?:\d{{4}}|\d{{2}}))"
 )
 #: A full date anywhere in a text (word-bounded), for finding the date inside a metadata line.
 DATE_RE = re.compile(rf"(?<![\w.-]){_DATE}(?![\w-])", re.I)
@@ -109,7 +110,7 @@ def _meta(side: str) -> tuple[bool, str]:
 def date_line(line: str) -> DateLine | None:
     """The date a date line carries, or None when ``line`` is not a date line (see the module doc)."""
     text = clean_line(line)
-    if len(text) > 100 or not re.search(r"\d{4}", text):
+    if len(text) > 100 or not re.search(r"\d{4}|\d/\d{2}\b", text):
         return None
     if len(text) <= 80:
         found = _DATE_LINE.fullmatch(text)
@@ -131,3 +132,46 @@ def date_line(line: str) -> DateLine | None:
     if before_ok and after_ok:
         return DateLine(found.group(0), before_type or after_type)
     return None
+
+
+_NUMERIC = re.compile(r"^(\d{1,2})([./])(\d{1,2})[./](\d{4}|\d{2})$")
+
+
+def numeric_order(texts: Iterable[str]) -> str | None:
+    """How a page writes its numeric dates: "dmy", "mdy", or None when the page does not show it.
+
+    Decided from the page itself: a first number over 12 (25/04/13) means day first, a second
+    over 12 (04/25/13) month first. A page showing both, or neither, leaves it undecided (and its
+    slashed dates are refused as ambiguous; dotted ones stay day-first, their common reading).
+    """
+    day_first = month_first = False
+    for text in texts:
+        found = _NUMERIC.match(text.strip())
+        if found:
+            a, b = int(found.group(1)), int(found.group(3))
+            day_first |= a > 12 >= b
+            month_first |= b > 12 >= a
+    if day_first == month_first:
+        return None
+    return "dmy" if day_first else "mdy"
+
+
+def resolve_numeric(text: str, order: str | None) -> str:
+    """A numeric date as ISO ("04/25/13", "mdy" → "2013-04-25") when the order is known; a
+    two-digit year is 19xx from 70 on, else 20xx (the POSIX rule). Other texts are returned as they are."""
+    found = _NUMERIC.match(text.strip())
+    if not found or order is None or (order == "dmy" and found.group(2) == "."):
+        return text
+    a, b, year = int(found.group(1)), int(found.group(3)), int(found.group(4))
+    if len(found.group(4)) == 2:
+        year += 1900 if year >= 70 else 2000
+    day, month = (a, b) if order == "dmy" else (b, a)
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+_MONTH_WORD = re.compile(_MONTH, re.I)
+
+
+def date_shape(text: str) -> str:
+    """How a date is printed, without its values ("April 17, 2015" → "M 9, 9"; "05/01/13" → "9/9/9")."""
+    return re.sub(r"\d+", "9", _MONTH_WORD.sub("M", text.strip())).casefold()

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterator
 from urllib.parse import urljoin
@@ -39,14 +39,15 @@ from ..dates import parse_date
 from ..errors import SourceError
 from ..records import Release
 from ._common import MAX_RECORD_BYTES, Item, Source, log, open_path, source_label, source_name
-from .datelines import date_line
+from .datelines import date_line, numeric_order, resolve_numeric
 
-__all__ = ["parse", "parse_listing", "parse_article", "decode_html", "looks_like_html"]
+__all__ = ["parse", "parse_listing", "decode_html", "looks_like_html"]
 
 #: Pages over this size are refused: a saved page is a few MB at most.
 _MAX_PAGE_BYTES = 4 * MAX_RECORD_BYTES
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _SPACE = re.compile(r"\s+")
+_NUMERIC_DATE = re.compile(r"(?<![\d./])\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d./])")
 _VARIANT_CLASS = re.compile(r"\d|(?:^|[-_])(?:odd|even|first|last|active|current|alt|clearfix)(?:$|[-_])|^(?:is|has)-")
 _CHROME_AREAS = frozenset({"nav", "footer", "aside", "select", "button"})
 _DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object")
@@ -151,20 +152,20 @@ class _Found:
     text: str
 
 
-def _date_in(text: str) -> tuple[_dt.date, str] | None:
+def _date_in(text: str, order: str | None = None) -> tuple[_dt.date, str] | None:
     text = _SPACE.sub(" ", text).strip()
-    if not text or len(text) > _MAX_DATE_TEXT or not re.search(r"\d{4}", text):
+    if not text or len(text) > _MAX_DATE_TEXT or not re.search(r"\d{4}|\d/\d{2}\b", text):
         return None
     found = date_line(text)
     if found is None:
         return None
     try:
-        return parse_date(found.text), text
+        return parse_date(resolve_numeric(found.text, order)), text
     except ValueError:
         return None
 
 
-def _date_of_element(element) -> tuple[_dt.date, str] | None:
+def _date_of_element(element, order: str | None = None) -> tuple[_dt.date, str] | None:
     """The date an element shows as a whole: ``<time datetime>``, or a small date box."""
     if element.tag == "time":
         stamp = (element.get("datetime") or "").strip()
@@ -173,10 +174,10 @@ def _date_of_element(element) -> tuple[_dt.date, str] | None:
                 return _dt.date.fromisoformat(stamp[:10]), stamp
             except ValueError:
                 pass
-        return _date_in(element.text_content())
+        return _date_in(element.text_content(), order)
     # A date box ("Mar" / "9" / "2015" in three divs): a few leaf children, no links.
     if 0 < len(element) <= 4 and all(len(child) == 0 and child.tag != "a" for child in element):
-        return _date_in(element.text_content())
+        return _date_in(element.text_content(), order)
     return None
 
 
@@ -184,17 +185,19 @@ def _dates(root, titles: set) -> list[_Found]:
     """Every date shown outside the title links: the lowest element or text that is a date line."""
     found: list[_Found] = []
     covered: set = set()
+    # "04/25/13": the page's own numeric dates say which number is the month
+    order = numeric_order(m.group(0) for m in _NUMERIC_DATE.finditer(root.text_content()))
     # Reverse document order visits descendants before their ancestors: the lowest date wins.
     for element in reversed(list(root.iter())):
         if not isinstance(element.tag, str) or element in covered:
             continue
         if element in titles or any(node in titles for node in element.iterancestors("a")):
             continue
-        result = _date_of_element(element)
+        result = _date_of_element(element, order)
         pieces = [element.text] + [child.tail for child in element]
         if result is None:
             for piece in pieces:
-                if piece and (result := _date_in(piece)) is not None:
+                if piece and (result := _date_in(piece, order)) is not None:
                     break
         if result is None:
             continue

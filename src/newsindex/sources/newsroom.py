@@ -40,13 +40,14 @@ Robustness decisions:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from ..dates import parse_date
 from ..errors import SourceError
 from ..records import Release
-from .datelines import DateLine, clean_line, date_line, type_of
+from .datelines import DateLine, clean_line, date_line, date_shape, numeric_order, resolve_numeric, type_of
 from .layout import decide, drop_repeated, join_stacked_dates, kind, trim
 from ._common import MAX_RECORD_BYTES, Item, Source, lines_of, log, source_label, source_name, too_big
 
@@ -348,6 +349,12 @@ def _page(source: Source, path: str) -> tuple[list[_Para | _Oversize], str | Non
         return _Para(first.line, [text], date=found, size=len(text))
 
     paras = [p for p in join_stacked_dates(paras, joined) if not (isinstance(p, _Para) and p.filler)]
+    _demote_odd_dates(paras, path)
+    order = numeric_order(p.date.text for p in paras if isinstance(p, _Para) and p.date is not None)
+    if order is not None:  # "04/25/13": the page's own dates say which number is the month
+        for p in paras:
+            if isinstance(p, _Para) and p.date is not None:
+                p.date = DateLine(resolve_numeric(p.date.text, order), p.date.type)
     paras, dropped = drop_repeated(
         paras, lambda p: isinstance(p, _Para) and p.type is None and not _is_caption(p.text)
     )
@@ -366,6 +373,26 @@ def _page(source: Source, path: str) -> tuple[list[_Para | _Oversize], str | Non
             log.debug("%s:%d: skipped page text %r", path, p.line, p.text[:60])  # type: ignore[union-attr]
         paras = paras[start:end]
     return paras, layout
+
+
+def _demote_odd_dates(paras: list[_Para | _Oversize], path: str) -> None:
+    """Dates printed unlike the page's own entries are not anchors.
+
+    A listing prints every entry's date the same way ("April 17, 2015"); a date in another
+    form on the same page ("04.18.2015" under a tweet, "8 Mar" in a sidebar) belongs to a
+    widget, and is kept as plain text rather than made an entry's end.
+    """
+    dated = [p for p in paras if isinstance(p, _Para) and p.date is not None]
+    if len(dated) < 4:
+        return
+    shapes = Counter(date_shape(p.date.text) for p in dated)  # type: ignore[union-attr]
+    main, count = shapes.most_common(1)[0]
+    if count * 3 < len(dated) * 2:
+        return  # no one form dominates: nothing to tell widgets by
+    for p in dated:
+        if date_shape(p.date.text) != main:  # type: ignore[union-attr]
+            log.debug("%s:%d: date %r is not printed like the entries' dates: kept as text", path, p.line, p.text[:40])
+            p.date = None
 
 
 def _layout_at_first_date(pending: list[_Para], para: _Para) -> str:
