@@ -463,12 +463,13 @@ def tag_command(source: str, format_: str | None, taxonomy: str | None, extend: 
       newsindex tag export.jsonl --json
     """
     tax = load_taxonomy(taxonomy, extend=extend) if taxonomy else None
+    rejected: list[SourceError] = []
     if source == "-" and format_ is None:
         text = sys.stdin.read()
         title, _, body = text.strip().partition("\n")
         releases: Iterable[Release] = [Release(title=title.strip() or "(stdin)", body=body.strip())]
-    else:
-        releases = load_releases(sys.stdin.buffer if source == "-" else source, format=format_)
+    else:  # lenient, like `index`: a bad record (a saved page's cut-off last entry) is reported, not fatal
+        releases = load_releases(sys.stdin.buffer if source == "-" else source, format=format_, errors=rejected)
     for release in releases:
         text = "\n\n".join(p for p in (release.summary, release.body) if p)
         countries = tag_countries(text, title=release.title)
@@ -491,6 +492,8 @@ def tag_command(source: str, format_: str | None, taxonomy: str | None, extend: 
         if not countries and not issues:
             click.echo("  (no country or issue found)")
         click.echo()
+    for error in rejected:
+        click.echo(f"rejected: {error}", err=True)
 
 
 # ----------------------------------------------------------------------------- beyond keyword search

@@ -289,10 +289,25 @@ def _page_url(root) -> str:
     return ""
 
 
-def _summary(block, link) -> str:
-    parts = [_text(p) for p in block.iter("p") if link not in p.iter("a")]
+def _summary(entry: _Entry) -> str:
+    """The entry's teaser: its paragraphs, else its block's text without title and date."""
+    parts = [_text(p) for p in entry.block.iter("p") if entry.link not in p.iter("a")]
     text = " ".join(part for part in parts if part)
-    return text[:2000]
+    if not text:
+        skip = {entry.link} | {found.element for found in entry.dates}
+        pieces: list[str] = []
+
+        def walk(element) -> None:
+            if element in skip:
+                return
+            pieces.append(element.text or "")
+            for child in element:
+                walk(child)
+                pieces.append(child.tail or "")
+
+        walk(entry.block)
+        text = _SPACE.sub(" ", " ".join(pieces)).strip()
+    return text[:2000] if len(text.split()) >= 5 else ""
 
 
 def _listing_entries(root) -> list[_Entry]:
@@ -376,7 +391,7 @@ def parse_listing(root, path: str, label: str, entries: list[_Entry] | None = No
             continue
         if len(days) > 1:
             log.debug("%s:%s: entry %r shows %d dates; the first is taken", path, line, title[:60], len(days))
-        yield Release(title=title, date=entry.dates[0].date, url=url, summary=_summary(entry.block, entry.link), source=label)
+        yield Release(title=title, date=entry.dates[0].date, url=url, summary=_summary(entry), source=label)
 
 
 def parse(source: Source) -> Iterator[Item]:

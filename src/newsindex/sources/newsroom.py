@@ -536,6 +536,9 @@ def _parse_middle(paras: list[_Para | _Oversize], path: str, label: str) -> Iter
     if previous is not None:
         # after the last summary, a headline with a summary of its own is an entry cut off
         kinds = [kind(p, _is_caption) for p in body]
+        while len(body) > 1 and kinds[-1] in "NM":  # the page's footer
+            log.debug("%s:%d: skipped page footer %r", path, body[-1].line, body[-1].text[:60])
+            body, kinds = body[:-1], kinds[:-1]
         cut = next((i for i in range(1, len(body) - 1) if kinds[i] == "H" and kinds[i + 1] == "S"), None)
         previous.paras.extend(body if cut is None else body[:cut])
         item = _release(previous, path, label)
