@@ -178,3 +178,17 @@ def test_tag_reports_a_cut_off_entry_and_goes_on(tmp_path):
     assert result.exit_code == 0, result.output
     assert "incomplete entry" in result.stderr and "saved.txt:" in result.stderr
     assert result.stdout.count("\n\n") >= 12  # the 12 releases were tagged
+
+
+def test_whole_card_links_read_more_links_and_an_introduction_do_not_confuse_the_listing():
+    intro = "".join(f"<p>Our newsroom publishes statements, reports and updates on human rights {i} around the world, "
+                    "every week of the year, in several languages and for all audiences.</p>" for i in range(6))
+    cards = "".join(
+        f'<article class="card"><a class="card-link" href="/news/{i}"><h3>Release number {i} about the region</h3>'
+        f'<time datetime="2024-03-{10 + i:02d}">{10 + i} March 2024</time><p>A teaser of the release, short.</p></a>'
+        f'<a class="more" href="/news/{i}">Read more about Release number {i} about the region</a></article>'
+        for i in range(9)
+    )
+    releases, errors = read(f"<html><body><div class='intro'>{intro}</div><main>{cards}</main></body></html>")
+    assert errors == []
+    assert [(r.title, r.date.day) for r in releases] == [(f"Release number {i} about the region", 10 + i) for i in range(9)]

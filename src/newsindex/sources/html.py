@@ -49,10 +49,13 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _SPACE = re.compile(r"\s+")
 _NUMERIC_DATE = re.compile(r"(?<![\d./])\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d./])")
 _VARIANT_CLASS = re.compile(r"\d|(?:^|[-_])(?:odd|even|first|last|active|current|alt|clearfix)(?:$|[-_])|^(?:is|has)-")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CHROME_AREAS = frozenset({"nav", "footer", "aside", "select", "button"})
 _DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object")
 #: A title link has at least this many characters and two words ("Budget statement delivered").
 _MIN_TITLE = 12
+#: A page with this many dated entries is a listing even with an introduction in prose.
+_LONG_LISTING = 8
 #: Date text longer than this is prose mentioning a date, not a date.
 _MAX_DATE_TEXT = 100
 
@@ -191,8 +194,8 @@ def _dates(root, titles: set) -> list[_Found]:
     for element in reversed(list(root.iter())):
         if not isinstance(element.tag, str) or element in covered:
             continue
-        if element in titles or any(node in titles for node in element.iterancestors("a")):
-            continue
+        if element in titles and len(element) == 0:
+            continue  # a title link's own text is its title (dates in a whole-card link are found)
         result = _date_of_element(element, order)
         pieces = [element.text] + [child.tail for child in element]
         if result is None:
@@ -289,6 +292,18 @@ def _page_url(root) -> str:
     return ""
 
 
+def _title(entry: _Entry) -> str:
+    """The entry's title: its link's text, or the heading inside a link that wraps a whole card."""
+    heading = next((node for node in entry.link.iterdescendants() if node.tag in _HEADINGS), None)
+    if heading is not None:
+        return _text(heading)
+    text = _text(entry.link)
+    for found in entry.dates:
+        if entry.link in _ancestry(found.element) and found.text in text:
+            text = _SPACE.sub(" ", text.replace(found.text, " ")).strip(" |•·-–—")
+    return text
+
+
 def _summary(entry: _Entry) -> str:
     """The entry's teaser: its paragraphs, else its block's text without title and date."""
     parts = [_text(p) for p in entry.block.iter("p") if entry.link not in p.iter("a")]
@@ -320,13 +335,15 @@ def _listing_entries(root) -> list[_Entry]:
     for link in links:
         groups[_shape(link)].append(link)
     best: list[_Entry] = []
-    best_score = (1, 0)
+    best_score = (1, 0, 0)
     for members in groups.values():
         if len(members) < 2:
             continue
         entries = _blocks(members, dates)
         dated = sum(1 for e in entries if e.dates)
-        score = (dated, -len(entries))
+        # ties ("Read more about <title>" links beside the titles): the links in headings win
+        headed = sum(1 for e in entries if any(n.tag in _HEADINGS for n in _ancestry(e.link)))
+        score = (dated, headed, -len(entries))
         if dated >= 2 and score > best_score:
             best, best_score = entries, score
     if best:
@@ -364,14 +381,18 @@ def _is_article(root, entries: list[_Entry]) -> bool:
     block. A listing's text is in its entries. Blocks holding most of the page are not entries.
     """
     blocks = {entry.block for entry in entries}
+    sizes = sorted(len(_text(e.block)) for e in entries)
     whole = len(_text(root))
-    if whole and sorted(len(_text(e.block)) for e in entries)[len(entries) // 2] > whole / 2:
+    if whole and sizes[len(sizes) // 2] > whole / 2:
         return True
+    dated = sum(1 for e in entries if e.dates)
     for element in root.iter():
         paragraphs = [child for child in element if child.tag == "p"]
-        if len(paragraphs) < 2 or sum(len(_text(p)) for p in paragraphs) < 500:
+        prose = sum(len(_text(p)) for p in paragraphs)
+        if len(paragraphs) < 2 or prose < 500 or any(node in blocks for node in _ancestry(element)):
             continue
-        if not any(node in blocks for node in _ancestry(element)):
+        # a long listing with an introduction is still a listing: its entries hold more text
+        if dated < _LONG_LISTING or prose >= sum(sizes):
             return True
     return False
 
@@ -381,7 +402,7 @@ def parse_listing(root, path: str, label: str, entries: list[_Entry] | None = No
     entries = _listing_entries(root) if entries is None else entries
     base = _page_url(root)
     for entry in entries:
-        title = _text(entry.link)
+        title = _title(entry)
         href = (entry.link.get("href") or "").strip()
         url = urljoin(base, re.sub(r"\s+", "", href)) if base else re.sub(r"\s+", "", href)
         line = entry.link.sourceline
