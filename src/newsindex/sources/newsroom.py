@@ -48,46 +48,12 @@ from ..dates import parse_date
 from ..errors import SourceError
 from ..records import Release
 from .datelines import DateLine, clean_line, date_line, date_shape, numeric_order, resolve_numeric, type_of
+from .chrome import CHROME, LABEL, NUMBER, credit_of, is_caption as _is_caption
 from .layout import decide, drop_repeated, join_stacked_dates, kind, trim
 from ._common import MAX_RECORD_BYTES, Item, Source, lines_of, log, source_label, source_name, too_big
 
 __all__ = ["parse", "credit_of", "type_of"]
 
-_CHROME = re.compile(
-    r"""^(?:
-        newsroom|news\s*room|press\s*room|press\s*centre|press\s*center|media\s*centre|media\s*center|
-        read\s*more.{0,40}|continue\s*reading.{0,40}|read\s*the\s*full.{0,40}|learn\s*more|see\s*more|show\s*more|
-        load\s*more|view\s*more|view\s*all|see\s*all|more\s*news|more|
-        share(?:\s*this(?:\s*page|\s*story|\s*article)?|\s*on\s*\w+)?|tweet|facebook|twitter|linkedin|email|e-mail|
-        print|copy\s*link|back\s*to\s*top|skip\s*to\s*(?:main\s*)?content|menu|search|filters?|sort\s*by.*|
-        next|previous|prev|older\s*posts?|newer\s*posts?|page\s*\d+(?:\s*of\s*\d+)?|[\d\s…|.]*(?:next|previous)?|
-        [^\w]*
-    )[\s»›→>]*$
-    |^(?:below\s*you.?ll\s*find|if\s*you\s*are\s*a\s*member\s*of\s*the\s*press|for\s*media\s*inquiries|
-        media\s*contact|press\s*contact|sign\s*up\s*for|subscribe\s*to|all\s*rights\s*reserved)
-    |^(?:©|\(c\)|copyright)\s*(?:\d{4}|[^\w]*$)
-    |\[email\s*protected\]\s*$
-    """,
-    re.I | re.X,
-)
-#: A label whose paragraph lists tags or topics ("Tags:", "Filed under:"): never entry text.
-_LABEL = re.compile(r"^(?:tags?|topics?|filed\s+(?:under|in)|categor(?:y|ies)|labels?|keywords?|related(?:\s+\w+)?)\s*:", re.I)
-_NUMBER = re.compile(r"^\d{1,4}$")
-#: A paragraph is a photo caption/credit when it carries a credit formula, not merely a word
-#: like "photo" (a headline may say "Reuters" or "photos").
-_CAPTION_HINT = re.compile(
-    r"\b(?:photo|photograph|pict|picture|image)s?\.?\s*(?:credit|by\b|:)|^\s*©|\(c\)\s|\bcredit\s*:|"
-    r"\bcourtesy\s+of\b|\bvia\s+getty\s+images\b|/\s*getty\s+images\b|\bafp\s+photo\b|\bap\s+photo\b|\breuters/",
-    re.I,
-)
-_CREDIT_PATTERNS = (
-    re.compile(r"photo\s+credit\s+should\s+read:?\s*([^)]+)", re.I),
-    re.compile(r"\(\s*(?:photo|photograph|picture|image)s?\s*(?:credit\s*:?|by|:)\s*([^)]+)\)", re.I),
-    re.compile(r"^\s*\(?\s*(?:photo|photograph|picture|image)s?\s*(?:credit\s*:?|by|:)\s*(.+?)\)?\s*$", re.I),
-    re.compile(r"\b(?:photo|photograph|picture|pict|pic|image)s?\.?\s+(?:credit\s*:?|by)\s*([^)]+)", re.I),
-    re.compile(r"\b(?:credit|courtesy\s+of)\s*:?\s*([^)]+)", re.I),
-    re.compile(r"(?:©|\(c\))\s*([^)]+?)\s*\)?\s*$", re.I),
-)
 _READ_MORE_TAIL = re.compile(r"\s*(?:read\s*more|continue\s*reading)\s*[»›→>.]*\s*$", re.I)
 #: A headline is short; a "title" longer than this is really a summary paragraph.
 _MAX_TITLE = 300
@@ -97,21 +63,6 @@ _SUMMARY_LENGTH = 80
 
 def _clean(line: str) -> str:
     return clean_line(line)
-
-
-def credit_of(caption: str) -> str:
-    """The photo credit in a caption ("... (Photo by X/Getty Images)" → "X/Getty Images"), or ""."""
-    for pattern in _CREDIT_PATTERNS:
-        found = pattern.search(caption)
-        if found:
-            credit = found.group(1).strip(" .;,)(")
-            if credit:
-                return credit
-    return ""
-
-
-def _is_caption(text: str) -> bool:
-    return bool(_CAPTION_HINT.search(text)) and type_of(text) is None
 
 
 def _date_of(line: str) -> DateLine | None:
@@ -163,15 +114,15 @@ def _paragraphs(source: Source, path: str) -> Iterator[_Para | _Oversize]:
             yield _Oversize(line.number, line.size)
             continue
         text = line.text.strip()
-        labelled = bool(text) and (labelled or bool(_LABEL.match(_clean(text))))
-        if _NUMBER.match(text):  # "9", "2015": kept aside in case they are a stacked date
+        labelled = bool(text) and (labelled or bool(LABEL.match(_clean(text))))
+        if NUMBER.match(text):  # "9", "2015": kept aside in case they are a stacked date
             if current:
                 yield current
                 current = None
             yield _Para(line.number, [text], size=len(text), filler=True)
             continue
         # (pagination like "1 2 3 … 9" is chrome; "12.03.2024", also digits and dots, is a date)
-        if not text or labelled or (_CHROME.match(_clean(text)) and _date_of(text) is None):
+        if not text or labelled or (CHROME.match(_clean(text)) and _date_of(text) is None):
             if text:
                 log.debug("%s:%d: skipped page chrome %r", path, line.number, text[:60])
             if current:
