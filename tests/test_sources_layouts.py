@@ -164,3 +164,20 @@ def test_the_real_listings_saved_as_text_are_read_with_their_own_dates():
         assert by_page[page].right == by_page[page].truth, by_page[page].notes
     assert right / total >= 0.90
     assert sum(s.extras for s in text) <= 0.05 * right
+
+
+def test_a_type_line_above_the_date_belongs_to_the_entry_below_it():
+    kinds = ["Press Release", "Report", "Statement", "Update"]
+    text = HEADER + "".join(f"{k}\n\n{d.strftime('%d %B %Y')}\n\n{t}\n\n{s}\n\n" for k, d, (t, s) in zip(kinds, DATES, ENTRIES)) + FOOTER
+    releases, errors = read(text)
+    assert errors == []
+    assert [(r.title, r.date, r.type) for r in releases] == [
+        (t, d, slug) for (t, _), d, slug in zip(ENTRIES, DATES, ["press-release", "report", "statement", "update"])
+    ]
+
+
+def test_a_country_tag_above_each_date_is_not_a_title():
+    text = HEADER + "".join(f"{c}\n{d.strftime('%d %B %Y')}\n{t}\n{s}\n\n" for c, d, (t, s) in zip(["Hong Kong", "Kenya", "Brazil", "Saudi Arabia"], DATES, ENTRIES)) + FOOTER
+    releases, errors = read(text)
+    assert errors == [] and [(r.title, r.date) for r in releases] == [(t, d) for (t, _), d in zip(ENTRIES, DATES)]
+    assert [r.summary for r in releases] == [s for _, s in ENTRIES]

@@ -15,9 +15,10 @@ is seen inside the segments (each ends with a title line right before its date, 
 summary). Where the ends do not tell, :func:`decide` returns None and the reader falls back to
 its rule at the first date (a type beside the date, or only headings before it: ``first``).
 
-Before deciding, two kinds of page furniture are removed: a paragraph repeated across entries
-("Preview", "Tags:", "FOR IMMEDIATE RELEASE", a tag name) is chrome, not a title; and a date
-printed stacked on three lines ("Mar" / "9" / "2015") is joined into one date line.
+Before deciding, page furniture is removed: a paragraph repeated across entries ("Preview",
+"FOR IMMEDIATE RELEASE", "Contact: ...") is chrome, not a title; a date printed stacked on three
+lines ("Mar" / "9" / "2015") is joined into one date line; and a date printed unlike the
+entries' dates (a tweet widget's "04.18.2015" among "April 17, 2015") is not an anchor.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ import re
 from collections import Counter
 from typing import Any, Callable, Sequence
 
-from .datelines import date_line
+from ._common import log
+from .datelines import date_line, date_shape
 
-__all__ = ["decide", "template", "trim", "join_stacked_dates", "drop_repeated", "kind"]
+__all__ = ["decide", "template", "trim", "join_stacked_dates", "drop_repeated", "demote_odd_dates", "kind"]
 
 #: A paragraph that recurs in this many segments (and in a third of them) is page furniture.
 _REPEATS = 3
@@ -78,6 +80,26 @@ def join_stacked_dates(paras: list, make_date: Callable[[Any, list, Any], Any]) 
         else:
             out.append(joined)
     return out
+
+
+def demote_odd_dates(paras: list, path: str) -> None:
+    """Dates printed unlike the page's own entries are not anchors.
+
+    A listing prints every entry's date the same way ("April 17, 2015"); a date in another
+    form on the same page ("04.18.2015" under a tweet, "8 Mar" in a sidebar) belongs to a
+    widget, and is kept as plain text rather than made an entry's end.
+    """
+    dated = [p for p in paras if getattr(p, "date", None) is not None]
+    if len(dated) < 4:
+        return
+    shapes = Counter(date_shape(p.date.text) for p in dated)  # type: ignore[union-attr]
+    main, count = shapes.most_common(1)[0]
+    if count * 3 < len(dated) * 2:
+        return  # no one form dominates: nothing to tell widgets by
+    for p in dated:
+        if date_shape(p.date.text) != main:  # type: ignore[union-attr]
+            log.debug("%s:%d: date %r is not printed like the entries' dates: kept as text", path, p.line, p.text[:40])
+            p.date = None
 
 
 def drop_repeated(paras: list, keep: Callable[[Any], bool]) -> tuple[list, list]:

@@ -1,6 +1,6 @@
 """Newsroom listing pages, as a browser's "save as text" gives them.
 
-A newsroom page has no markup left, only lines, so entries are found by their shape. Two
+A newsroom page has no markup left, only lines, so entries are found by their shape. Three
 layouts are read:
 
 * **date last** (an archive listing, like the bundled sample)::
@@ -11,17 +11,23 @@ layouts are read:
       Responding to the Women’s Tennis ... …          summary (may span lines, often cut with "…")
       December 2, 2021                                date: ends the entry
 
-* **date first** (a landing page): ``December 3, 2021 • Press Release`` (or a bare date) starts
-  the entry, then title and summary; a caption at the end of an entry belongs to the next one.
+* **date first** (a landing page, most NGO newsrooms): ``December 3, 2021 • Press Release`` (or
+  a bare date) starts the entry, then title and summary; a caption or a type line at the end of
+  an entry belongs to the next one.
+* **middle**: title, then the date, then the summary.
 
-The layout is decided once per page, at its first date line: a line carrying date *and* type
-("December 3, 2021 • Press Release"), or a date with nothing but page chrome or short headings
-("Latest news") before it, means date first; otherwise date last. Dates are the one thing every entry has, so they are the
-anchors; inside an entry the type line (a label from :data:`newsindex.records.RELEASE_TYPES`,
-any case, "Sheet of paper Report" being an icon's alt text glued to "Report") anchors the title.
+What a date line is: :mod:`.datelines`. Which layout a page has is decided from the whole page
+(:mod:`.layout`: the shape the text between dates shares, and which reading fits the page's two
+ends); when the page does not tell, at its first date line as before: a line carrying date
+*and* type ("December 3, 2021 • Press Release"), or a date with nothing but page chrome, menus
+or short headings ("Latest news") before it, means date first; otherwise date last. Dates are
+the one thing every entry has, so they are the anchors; inside an entry the type line (a label
+from :data:`newsindex.records.RELEASE_TYPES`, any case, "Sheet of paper Report" being an icon's
+alt text glued to "Report") anchors the title.
 
-Page chrome is skipped: headings ("Newsroom"), "Below you’ll find ...", the press contact,
-"Read more", "Share this", "Load more", pagination, footers. The tagline of a page is not
+Page chrome is skipped (:mod:`.chrome`): headings ("Newsroom"), "Below you’ll find ...", the
+press contact, "Read more", "Share this", "Load more", pagination, footers, "Tags:" lists; and
+text repeated in every entry (:func:`.layout.drop_repeated`). The tagline of a page is not
 recognisable as chrome in general, so the first entry of a date-last page is read from its end:
 its caption is the last caption-like paragraph before its type line, and everything before that
 is page text (logged at debug level, never a release).
@@ -40,16 +46,15 @@ Robustness decisions:
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from ..dates import parse_date
 from ..errors import SourceError
 from ..records import Release
-from .datelines import DateLine, clean_line, date_line, date_shape, numeric_order, resolve_numeric, type_of
+from .datelines import DateLine, clean_line, date_line, numeric_order, resolve_numeric, type_of
 from .chrome import CHROME, LABEL, NUMBER, credit_of, is_caption as _is_caption
-from .layout import decide, drop_repeated, join_stacked_dates, kind, trim
+from .layout import decide, demote_odd_dates, drop_repeated, join_stacked_dates, kind, trim
 from ._common import MAX_RECORD_BYTES, Item, Source, lines_of, log, source_label, source_name, too_big
 
 __all__ = ["parse", "credit_of", "type_of"]
@@ -300,7 +305,7 @@ def _page(source: Source, path: str) -> tuple[list[_Para | _Oversize], str | Non
         return _Para(first.line, [text], date=found, size=len(text))
 
     paras = [p for p in join_stacked_dates(paras, joined) if not (isinstance(p, _Para) and p.filler)]
-    _demote_odd_dates(paras, path)
+    demote_odd_dates(paras, path)
     order = numeric_order(p.date.text for p in paras if isinstance(p, _Para) and p.date is not None)
     if order is not None:  # "04/25/13": the page's own dates say which number is the month
         for p in paras:
@@ -324,26 +329,6 @@ def _page(source: Source, path: str) -> tuple[list[_Para | _Oversize], str | Non
             log.debug("%s:%d: skipped page text %r", path, p.line, p.text[:60])  # type: ignore[union-attr]
         paras = paras[start:end]
     return paras, layout
-
-
-def _demote_odd_dates(paras: list[_Para | _Oversize], path: str) -> None:
-    """Dates printed unlike the page's own entries are not anchors.
-
-    A listing prints every entry's date the same way ("April 17, 2015"); a date in another
-    form on the same page ("04.18.2015" under a tweet, "8 Mar" in a sidebar) belongs to a
-    widget, and is kept as plain text rather than made an entry's end.
-    """
-    dated = [p for p in paras if isinstance(p, _Para) and p.date is not None]
-    if len(dated) < 4:
-        return
-    shapes = Counter(date_shape(p.date.text) for p in dated)  # type: ignore[union-attr]
-    main, count = shapes.most_common(1)[0]
-    if count * 3 < len(dated) * 2:
-        return  # no one form dominates: nothing to tell widgets by
-    for p in dated:
-        if date_shape(p.date.text) != main:  # type: ignore[union-attr]
-            log.debug("%s:%d: date %r is not printed like the entries' dates: kept as text", path, p.line, p.text[:40])
-            p.date = None
 
 
 def _layout_at_first_date(pending: list[_Para], para: _Para) -> str:
@@ -400,6 +385,8 @@ def parse(source: Source) -> Iterator[Item]:
             if layout == "first":
                 # Before the first date there is only page text, and maybe the first photo caption.
                 carried = [p for p in pending if _is_caption(p.text)][-1:]
+                if pending and pending[-1].type is not None:  # "Press Release" just above the date
+                    carried = [p for p in carried if p is not pending[-1]] + [pending[-1]]
                 pending = []
         if skipping:
             skipping = False
@@ -447,8 +434,19 @@ def parse(source: Source) -> Iterator[Item]:
 def _finish_first(entry: _Entry, path: str, label: str, *, last: bool = False) -> tuple[Item | None, list[_Para]]:
     """Close a date-first entry: a caption at its end belongs to the next entry's photo."""
     carried: list[_Para] = []
-    if not last and len(entry.paras) > 1 and _is_caption(entry.paras[-1].text):
-        carried = [entry.paras.pop()]
+    # a caption, or a type line ("Press Release" above the next date), at the end of an entry
+    # belongs to the next one; a short label there ("Kenya", a topic) is the next one's tag, not text
+    while not last and len(entry.paras) > 1:
+        tail = entry.paras[-1]
+        if tail.type is not None or _is_caption(tail.text):
+            carried.insert(0, entry.paras.pop())
+            if _is_caption(tail.text):
+                break
+        elif kind(tail, _is_caption) == "N":
+            log.debug("%s:%d: skipped label %r before a date", path, tail.line, tail.text[:40])
+            entry.paras.pop()
+        else:
+            break
     if not entry.paras:
         return (
             SourceError(
