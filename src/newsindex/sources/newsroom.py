@@ -232,6 +232,13 @@ def _from_headline(body: list[_Para], path: str) -> list[_Para]:
     """The entry from its headline on: short lines before the title line that a summary follows
     (the previous entry's author, a tag) are left out."""
     kinds = [kind(p, _is_caption) for p in body]
+    lead = 0
+    while lead < len(kinds) - 1 and kinds[lead] == "N" and len(body[lead].text.split()) <= 2:
+        lead += 1
+    if lead and kinds[lead] == "H":  # one- or two-word labels ("Alex Forcier", "Kenya") before a headline
+        for p in body[:lead]:
+            log.debug("%s:%d: skipped %r before a headline", path, p.line, p.text[:60])
+        return body[lead:]
     if "S" not in kinds[1:]:
         return body
     at = kinds.index("S", 1)
