@@ -192,3 +192,9 @@ def test_whole_card_links_read_more_links_and_an_introduction_do_not_confuse_the
     releases, errors = read(f"<html><body><div class='intro'>{intro}</div><main>{cards}</main></body></html>")
     assert errors == []
     assert [(r.title, r.date.day) for r in releases] == [(f"Release number {i} about the region", 10 + i) for i in range(9)]
+
+
+def test_a_listing_whose_entries_show_no_dates_is_a_clear_error_not_an_article():
+    rows = "".join(f'<li class="item"><h3><a href="/n/{i}">Release number {i} about the region</a></h3></li>' for i in range(8))
+    with pytest.raises(SourceError, match=r"listing\.html: a listing page \(8 links to releases\) but no entry shows a date"):
+        read(f"<html><head><title>News</title></head><body><h1>News</h1><ul>{rows}</ul></body></html>", name="listing.html")

@@ -54,6 +54,9 @@ _CHROME_AREAS = frozenset({"nav", "footer", "aside", "select", "button"})
 _DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object")
 #: A title link has at least this many characters and two words ("Budget statement delivered").
 _MIN_TITLE = 12
+#: An article's main text has at least this many characters; less, on a page of many
+#: headline links, means a listing whose entries show no dates.
+_MIN_ARTICLE = 300
 #: A page with this many dated entries is a listing even with an introduction in prose.
 _LONG_LISTING = 8
 #: Date text longer than this is prose mentioning a date, not a date.
@@ -428,4 +431,23 @@ def parse(source: Source) -> Iterator[Item]:
         return
     from .html_article import parse_article
 
-    yield from parse_article(text, root, path, label)
+    items = list(parse_article(text, root, path, label))
+    undated = 0 if entries else _undated_listing(root)
+    thin = not items or isinstance(items[0], SourceError) or len(items[0].body) < _MIN_ARTICLE
+    if undated and thin:
+        raise SourceError(
+            path, None,
+            f"a listing page ({undated} links to releases) but no entry shows a date: nothing indexed "
+            "(dates are never guessed); save a listing that shows dates, or the release pages themselves",
+        )
+    yield from items
+
+
+def _undated_listing(root) -> int:
+    """The size of the page's biggest group of same-shaped headline links (0 under 5)."""
+    groups: dict = defaultdict(list)
+    for link in _title_links(root):
+        if len(_text(link).split()) >= 4:
+            groups[_shape(link)].append(link)
+    size = max((len(members) for members in groups.values()), default=0)
+    return size if size >= 5 else 0
