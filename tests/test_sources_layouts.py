@@ -181,3 +181,13 @@ def test_a_country_tag_above_each_date_is_not_a_title():
     releases, errors = read(text)
     assert errors == [] and [(r.title, r.date) for r in releases] == [(t, d) for (t, _), d in zip(ENTRIES, DATES)]
     assert [r.summary for r in releases] == [s for _, s in ENTRIES]
+
+
+def test_a_reliefweb_style_entry_with_metadata_fields_and_two_dates_is_one_entry():
+    lines = [f"{t}\n\nFormat: News and Press Release · Source: OCHA · Posted: {d:%d %b %Y} · Originally published: {d:%d %b %Y}\n\n{s}\n\n"
+             for (t, s), d in zip(ENTRIES, DATES)]
+    releases, errors = read(HEADER + "".join(lines) + FOOTER)
+    assert errors == [] and [(r.title, r.date) for r in releases] == [(t, d) for (t, _), d in zip(ENTRIES, DATES)]
+    lines = [f"{t}\n\nPosted {d:%d %b %Y}\nOriginally published {d:%d %b %Y}\n\n{s}\n\n" for (t, s), d in zip(ENTRIES, DATES)]
+    releases, errors = read(HEADER + "".join(lines) + FOOTER)
+    assert errors == [] and [(r.title, r.date) for r in releases] == [(t, d) for (t, _), d in zip(ENTRIES, DATES)]

@@ -66,6 +66,13 @@ _META_PART = re.compile(
     re.I | re.X,
 )
 _SEPARATORS = re.compile(r"\s*(?:[•·|/–—,]|\s-\s)\s*")
+#: Between the fields of a metadata line with several dates ("Posted 12 Mar 2024 · Originally published 10 Mar 2024").
+_FIELD_SEPARATORS = re.compile(r"\s+[•·|]\s+")
+#: A labelled field beside a date ("Source: OCHA", "Format: News and Press Release").
+_FIELD = re.compile(
+    r"^(format|source|sources|country|countries|type|content\s+type|category|categories|theme|themes|language|author|authors|origin)\s*:\s*(.+)$",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +103,12 @@ def type_of(line: str) -> str | None:
 def _meta(side: str) -> tuple[bool, str]:
     """(is every part of ``side`` metadata, the type label among them or "")."""
     kind = ""
-    for part in _SEPARATORS.split(side.strip()):
+    side = side.strip()
+    field = _FIELD.match(side.strip(" ;|•·"))
+    if field:
+        slug = type_of(field.group(2)) if field.group(1).casefold() in ("format", "type", "content type") else None
+        return True, slug or ""
+    for part in _SEPARATORS.split(side):
         part = part.strip(" :;")
         if not part or _META_PART.match(part):
             continue
@@ -110,7 +122,7 @@ def _meta(side: str) -> tuple[bool, str]:
 def date_line(line: str) -> DateLine | None:
     """The date a date line carries, or None when ``line`` is not a date line (see the module doc)."""
     text = clean_line(line)
-    if len(text) > 100 or not re.search(r"\d{4}|\d/\d{2}\b", text):
+    if len(text) > (160 if _FIELD_SEPARATORS.search(text) else 100) or not re.search(r"\d{4}|\d/\d{2}\b", text):
         return None
     if len(text) <= 80:
         found = _DATE_LINE.fullmatch(text)
@@ -124,6 +136,8 @@ def date_line(line: str) -> DateLine | None:
             return DateLine(found.group(2), type_of(found.group(1)) or "")
     # The general case: one date, and only metadata (bylines, prefixes, labels) around it.
     dates = list(DATE_RE.finditer(text))
+    if len(dates) > 1:
+        return _fields_line(text)
     if len(dates) != 1:
         return None
     found = dates[0]
@@ -132,6 +146,31 @@ def date_line(line: str) -> DateLine | None:
     if before_ok and after_ok:
         return DateLine(found.group(0), before_type or after_type)
     return None
+
+
+def _fields_line(text: str) -> DateLine | None:
+    """A metadata line of several fields and dates: the first date, when every field is metadata."""
+    first: DateLine | None = None
+    kind = ""
+    parts = _FIELD_SEPARATORS.split(text)
+    if len(parts) < 2:
+        return None
+    for part in parts:
+        dates = len(DATE_RE.findall(part))
+        if dates > 1:
+            return None
+        if dates:
+            found = date_line(part)
+            if found is None:
+                return None
+            first = first or found
+            kind = kind or found.type
+        else:
+            ok, slug = _meta(part)
+            if not ok:
+                return None
+            kind = kind or slug
+    return DateLine(first.text, kind) if first is not None else None
 
 
 _NUMERIC = re.compile(r"^(\d{1,2})([./])(\d{1,2})[./](\d{4}|\d{2})$")

@@ -30,7 +30,7 @@ from typing import Any, Callable, Sequence
 from ._common import log
 from .datelines import date_line, date_shape
 
-__all__ = ["decide", "template", "trim", "join_stacked_dates", "drop_repeated", "demote_odd_dates", "kind"]
+__all__ = ["decide", "template", "trim", "join_stacked_dates", "drop_repeated", "demote_odd_dates", "merge_adjacent_dates", "kind"]
 
 #: A paragraph that recurs in this many segments (and in a third of them) is page furniture.
 _REPEATS = 3
@@ -100,6 +100,19 @@ def demote_odd_dates(paras: list, path: str) -> None:
         if date_shape(p.date.text) != main:  # type: ignore[union-attr]
             log.debug("%s:%d: date %r is not printed like the entries' dates: kept as text", path, p.line, p.text[:40])
             p.date = None
+
+
+def merge_adjacent_dates(paras: list, path: str) -> list:
+    """One anchor per entry: a date line right after another ("Posted 12 Mar 2024" then
+    "Originally published 10 Mar 2024") is the same entry's second date; the first one is kept."""
+    out: list = []
+    for para in paras:
+        previous = out[-1] if out else None
+        if getattr(para, "date", None) is not None and previous is not None and getattr(previous, "date", None) is not None:
+            log.debug("%s:%d: second date line %r of one entry: the first is kept", path, para.line, para.text[:40])
+            continue
+        out.append(para)
+    return out
 
 
 def drop_repeated(paras: list, keep: Callable[[Any], bool]) -> tuple[list, list]:

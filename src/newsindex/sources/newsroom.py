@@ -54,7 +54,7 @@ from ..errors import SourceError
 from ..records import Release
 from .datelines import DateLine, clean_line, date_line, numeric_order, resolve_numeric, type_of
 from .chrome import CHROME, LABEL, NUMBER, credit_of, is_caption as _is_caption
-from .layout import decide, demote_odd_dates, drop_repeated, join_stacked_dates, kind, trim
+from .layout import decide, demote_odd_dates, drop_repeated, join_stacked_dates, kind, merge_adjacent_dates, trim
 from ._common import MAX_RECORD_BYTES, Item, Source, lines_of, log, source_label, source_name, too_big
 
 __all__ = ["parse", "credit_of", "type_of"]
@@ -313,6 +313,7 @@ def _page(source: Source, path: str) -> tuple[list[_Para | _Oversize], str | Non
 
     paras = [p for p in join_stacked_dates(paras, joined) if not (isinstance(p, _Para) and p.filler)]
     demote_odd_dates(paras, path)
+    paras = merge_adjacent_dates(paras, path)
     order = numeric_order(p.date.text for p in paras if isinstance(p, _Para) and p.date is not None)
     if order is not None:  # "04/25/13": the page's own dates say which number is the month
         for p in paras:
