@@ -198,3 +198,10 @@ def test_a_listing_whose_entries_show_no_dates_is_a_clear_error_not_an_article()
     rows = "".join(f'<li class="item"><h3><a href="/n/{i}">Release number {i} about the region</a></h3></li>' for i in range(8))
     with pytest.raises(SourceError, match=r"listing\.html: a listing page \(8 links to releases\) but no entry shows a date"):
         read(f"<html><head><title>News</title></head><body><h1>News</h1><ul>{rows}</ul></body></html>", name="listing.html")
+
+
+def test_a_release_featured_above_the_list_and_in_it_is_read_once():
+    featured = '<div class="hero"><h1><a href="/news/0">Release number 0 about the region</a></h1><time datetime="2024-03-10">10 March 2024</time></div>'
+    items = "".join(f'<li class="row"><h3><a href="/news/{i}">Release number {i} about the region</a></h3><span>2024/03/{10 + i}</span></li>' for i in range(4))
+    releases, errors = read(f"<html><body>{featured}<ul>{items}</ul></body></html>")
+    assert errors == [] and [(r.url, r.date.day) for r in releases] == [(f"/news/{i}", 10 + i) for i in range(4)]

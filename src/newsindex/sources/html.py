@@ -404,6 +404,7 @@ def parse_listing(root, path: str, label: str, entries: list[_Entry] | None = No
     """Yield the releases of a listing page's entries, and a SourceError per undated entry."""
     entries = _listing_entries(root) if entries is None else entries
     base = _page_url(root)
+    seen: set[str] = set()
     for entry in entries:
         title = _title(entry)
         href = (entry.link.get("href") or "").strip()
@@ -415,6 +416,10 @@ def parse_listing(root, path: str, label: str, entries: list[_Entry] | None = No
             continue
         if len(days) > 1:
             log.debug("%s:%s: entry %r shows %d dates; the first is taken", path, line, title[:60], len(days))
+        if url in seen:  # the same release linked twice (a featured box above the list)
+            log.debug("%s:%s: %r is listed twice; read once", path, line, title[:60])
+            continue
+        seen.add(url)
         yield Release(title=title, date=entry.dates[0].date, url=url, summary=_summary(entry), source=label)
 
 
