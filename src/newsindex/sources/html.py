@@ -19,7 +19,13 @@ Listing entries are found by structure, not per-site rules:
    never get its neighbour's date; when members are bare siblings with no block of their own,
    the siblings are split at the titles, before or after each title, whichever reading gives
    every entry exactly one date.
-4. A member whose block shows no date is a reject ("shows no date"), never given one.
+4. A member whose block shows no date is a reject ("shows no date"), never given one; a page
+   of such links and no article text is a file-level error.
+
+A link wrapping a whole card gives the heading inside it as the title. Numeric dates (04/25/13)
+are read day- or month-first as the page's own numeric dates show. A headline link of another
+shape that owns a date of its own (a featured post above the river) joins the listing; a
+release linked twice is read once.
 
 Charset: the bytes are read as UTF-8 when they are valid UTF-8, whatever the page declares
 (a UTF-8 page under a wrong iso-8859-1 declaration is common); else as the declared charset;
@@ -177,7 +183,7 @@ def _date_of_element(element, order: str | None = None) -> tuple[_dt.date, str] 
         stamp = (element.get("datetime") or "").strip()
         if re.match(r"\d{4}-\d{2}-\d{2}", stamp):
             try:
-                return _dt.date.fromisoformat(stamp[:10]), stamp
+                return _dt.date.fromisoformat(stamp[:10]), _text(element) or stamp  # the day as the page writes it
             except ValueError:
                 pass
         return _date_in(element.text_content(), order)
