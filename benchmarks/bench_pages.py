@@ -35,7 +35,18 @@ from pathlib import Path
 from typing import Sequence
 
 HERE = Path(__file__).resolve().parent
-DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "html_pages"
+
+
+def _shared() -> Path:
+    """$NEWSINDEX_DATA, else the first shared/data beside the checkout or above it (a worktree)."""
+    import os
+
+    if os.environ.get("NEWSINDEX_DATA"):
+        return Path(os.environ["NEWSINDEX_DATA"])
+    return next((p / "shared" / "data" for p in HERE.parents if (p / "shared" / "data").is_dir()), HERE.parent.parent / "shared" / "data")
+
+
+DEFAULT_DATA = _shared() / "html_pages"
 sys.path.insert(0, str(HERE.parent / "src"))
 
 from newsindex import SourceError, load_releases  # noqa: E402

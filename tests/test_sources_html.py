@@ -16,8 +16,9 @@ from click.testing import CliRunner
 
 from newsindex import SourceError, load_releases
 from newsindex.cli import main
+from shared_data import DATA
 
-PAGES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "html_pages"
+PAGES = DATA / "html_pages"
 FIXTURES = Path(__file__).parent / "fixtures" / "pages"
 
 

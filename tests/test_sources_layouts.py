@@ -18,9 +18,10 @@ import pytest
 
 from newsindex import SourceError, load_releases
 from newsindex.sources.datelines import date_line
+from shared_data import DATA
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ROOT.parent / "shared" / "data" / "html_pages"
+PAGES = DATA / "html_pages"
 
 HEADER = (
     "Skip to main content\n\nMain menu\nHome\nAbout us\nNews\nContact\n\n"
