@@ -206,3 +206,44 @@ def test_a_release_featured_above_the_list_and_in_it_is_read_once():
     items = "".join(f'<li class="row"><h3><a href="/news/{i}">Release number {i} about the region</a></h3><span>2024/03/{10 + i}</span></li>' for i in range(4))
     releases, errors = read(f"<html><body>{featured}<ul>{items}</ul></body></html>")
     assert errors == [] and [(r.url, r.date.day) for r in releases] == [(f"/news/{i}", 10 + i) for i in range(4)]
+
+
+def test_a_blog_byline_with_category_links_after_the_date_dates_its_entry():
+    items = "".join(
+        f'<div class="item"><h2><a href="/p/{i}">Release number {i} about the region</a></h2>'
+        f'<p class="byline">June {10 + i}, 2024 in <a href="/tag/a{i}">Human rights</a>, <a href="/tag/b{i}">Asia</a></p>'
+        f'<p><a href="/p/{i}#c">3 Comments</a></p></div>'
+        for i in range(4)
+    )
+    releases, errors = read(f"<html><body><main>{items}</main></body></html>")
+    assert errors == [] and [(r.title, r.date) for r in releases] == [
+        (f"Release number {i} about the region", dt.date(2024, 6, 10 + i)) for i in range(4)]
+
+
+def test_bare_sibling_entries_keep_their_teasers_and_are_not_read_as_one_article():
+    teasers = [f"The ministry said on Tuesday that measure number {i} would take effect next month, after a long "
+               "consultation with unions, employers and local councils across the country." for i in range(3)]
+    parts = "".join(f'<h4><a href="/n/{i}">Release number {i} about the region</a></h4><p class="date">{12 - i} March 2024</p>'
+                    f"<p>{teaser}</p>" for i, teaser in enumerate(teasers))
+    releases, errors = read(f"<html><body><main><h1>Press releases</h1>{parts}</main></body></html>")
+    assert errors == []
+    assert [(r.title, r.date.day, r.summary) for r in releases] == [
+        (f"Release number {i} about the region", 12 - i, teasers[i]) for i in range(3)]
+
+
+def test_a_dated_sidebar_widget_is_not_the_listing_even_when_it_is_longer():
+    river = "".join(f'<div class="river-item"><h3><a href="/n/{i}">Release number {i} about the region</a></h3>'
+                    f'<p class="d">{20 - i} May 2024</p></div>' for i in range(2))
+    sidebar = "".join(f'<li><a href="/old/{i}">An older story number {i} of the site</a> <span>{i + 1} January 2023</span></li>'
+                      for i in range(5))
+    page = f'<html><body><main>{river}</main><div class="sidebar"><h3>Recent posts</h3><ul>{sidebar}</ul></div></body></html>'
+    releases, errors = read(page)
+    assert errors == [] and [(r.title, r.date.day) for r in releases] == [
+        ("Release number 0 about the region", 20), ("Release number 1 about the region", 19)]
+
+
+def test_a_date_box_of_unspaced_spans_is_one_date():
+    rows = "".join(f'<div class="row"><div class="datebox"><span>Mar</span><span>{9 - i}</span><span>2015</span></div>'
+                   f'<h2><a href="/n/{i}">Release number {i} about the region</a></h2></div>' for i in range(3))
+    releases, errors = read(f"<html><body>{rows}</body></html>")
+    assert errors == [] and [r.date for r in releases] == [dt.date(2015, 3, 9 - i) for i in range(3)]

@@ -75,6 +75,11 @@ _FIELD = re.compile(
 )
 
 
+#: Categories after a date ("in News", "Filed under Asia, Human rights"; in HTML often a bare
+#: "in" before the category links): short, no sentence punctuation.
+_FILED_IN = re.compile(r"^\s*,?\s*(?:in|filed\s+under|under)(?:\s+[^.!?:;]{1,60})?\s*$", re.I)
+
+
 @dataclass(frozen=True, slots=True)
 class DateLine:
     """What a date line says: the date's text, and the type label when the line carries one."""
@@ -143,6 +148,8 @@ def date_line(line: str) -> DateLine | None:
     found = dates[0]
     before_ok, before_type = _meta(text[: found.start()])
     after_ok, after_type = _meta(text[found.end() :])
+    if not after_ok and _FILED_IN.match(text[found.end() :]):
+        after_ok = True  # "June 11, 2024 in Human rights, Asia": a blog's categories after its date
     if before_ok and after_ok:
         return DateLine(found.group(0), before_type or after_type)
     return None

@@ -57,6 +57,11 @@ _NUMERIC_DATE = re.compile(r"(?<![\d./])\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?!
 _VARIANT_CLASS = re.compile(r"\d|(?:^|[-_])(?:odd|even|first|last|active|current|alt|clearfix)(?:$|[-_])|^(?:is|has)-")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _CHROME_AREAS = frozenset({"nav", "footer", "aside", "select", "button"})
+#: Class or id of a page's sidebars, widgets, menus and footers (their dated links are not entries).
+_CHROME_CLASSES = frozenset(
+    "sidebar side-bar widget widget-area widgets related related-posts related-content recent-posts popular-posts "
+    "most-read most-popular footer site-footer page-footer menu main-menu breadcrumb breadcrumbs".split()
+)
 _DROP = ("script", "style", "noscript", "template", "svg", "iframe", "object")
 #: A title link has at least this many characters and two words ("Budget statement delivered").
 _MIN_TITLE = 12
@@ -137,7 +142,15 @@ def _shape(element) -> tuple[str, ...]:
 
 
 def _in_chrome(element) -> bool:
-    return any(node.tag in _CHROME_AREAS or (node.get("role") or "") == "navigation" for node in element.iterancestors())
+    """Inside navigation, a footer or a sidebar: by tag, ARIA role, or the class/id words every
+    CMS theme uses for them (whole words only: "sidebar", not "content-with-sidebar")."""
+    for node in element.iterancestors():
+        if node.tag in _CHROME_AREAS or (node.get("role") or "") in ("navigation", "complementary", "contentinfo"):
+            return True
+        words = set((node.get("class") or "").casefold().split()) | {(node.get("id") or "").casefold()}
+        if words & _CHROME_CLASSES:
+            return True
+    return False
 
 
 def _title_links(root) -> list:
@@ -189,7 +202,9 @@ def _date_of_element(element, order: str | None = None) -> tuple[_dt.date, str] 
         return _date_in(element.text_content(), order)
     # A date box ("Mar" / "9" / "2015" in three divs): a few leaf children, no links.
     if 0 < len(element) <= 4 and all(len(child) == 0 and child.tag != "a" for child in element):
-        return _date_in(element.text_content(), order)
+        # (the pieces joined with spaces: "<span>Jun</span><span>11</span>" shows as two lines)
+        pieces = [element.text or ""] + [f"{child.text or ''} {child.tail or ''}" for child in element]
+        return _date_in(" ".join(pieces), order)
     return None
 
 
@@ -226,6 +241,8 @@ class _Entry:
     link: object
     block: object
     dates: list[_Found]
+    #: bare siblings: the elements between this title and the next one, dates aside (its teaser)
+    span: tuple = ()
 
 
 def _ancestry(element) -> list:
@@ -289,8 +306,17 @@ def _split_siblings(entries: list[_Entry], where: dict) -> None:
             log.debug("sibling entries under <%s>: dates before and after fit equally; left undated", parent.tag)
             continue
         chosen = after if score_after > score_before else before
-        for entry, found in zip(flat, chosen):
+        holding = {i for i, _ in dated}
+        for k, (entry, found) in enumerate(zip(flat, chosen)):
             entry.dates = found
+            end = starts[k + 1] if k + 1 < len(starts) else len(children)
+            # the last entry's teaser is what follows it up to the next heading (the page's own text after)
+            entry.span = tuple(
+                child for i, child in enumerate(children[starts[k] + 1 : end], starts[k] + 1)
+                if i not in holding and (k + 1 < len(starts) or child.tag == "p")
+            )
+            if k + 1 == len(starts):
+                entry.span = entry.span[:1]
 
 
 def _page_url(root) -> str:
@@ -316,6 +342,7 @@ def _title(entry: _Entry) -> str:
 def _summary(entry: _Entry) -> str:
     """The entry's teaser: its paragraphs, else its block's text without title and date."""
     parts = [_text(p) for p in entry.block.iter("p") if entry.link not in p.iter("a")]
+    parts += [_text(element) for element in entry.span]
     text = " ".join(part for part in parts if part)
     if not text:
         skip = {entry.link} | {found.element for found in entry.dates}
@@ -390,13 +417,14 @@ def _is_article(root, entries: list[_Entry]) -> bool:
     block. A listing's text is in its entries. Blocks holding most of the page are not entries.
     """
     blocks = {entry.block for entry in entries}
+    spanned = {element for entry in entries for element in entry.span}
     sizes = sorted(len(_text(e.block)) for e in entries)
     whole = len(_text(root))
     if whole and sizes[len(sizes) // 2] > whole / 2:
         return True
     dated = sum(1 for e in entries if e.dates)
     for element in root.iter():
-        paragraphs = [child for child in element if child.tag == "p"]
+        paragraphs = [child for child in element if child.tag == "p" and child not in spanned]
         prose = sum(len(_text(p)) for p in paragraphs)
         if len(paragraphs) < 2 or prose < 500 or any(node in blocks for node in _ancestry(element)):
             continue

@@ -30,7 +30,7 @@ from typing import Any, Callable, Sequence
 from ._common import log
 from .datelines import date_line, date_shape
 
-__all__ = ["decide", "template", "trim", "join_stacked_dates", "drop_repeated", "demote_odd_dates", "merge_adjacent_dates", "kind"]
+__all__ = ["decide", "template", "trim", "join_stacked_dates", "drop_repeated", "demote_odd_dates", "merge_adjacent_dates", "kind", "repeated_titles", "same_text"]
 
 #: A paragraph that recurs in this many segments (and in a third of them) is page furniture.
 _REPEATS = 3
@@ -158,20 +158,35 @@ def template(kinds: Sequence[str]) -> str:
     return shapes.most_common(1)[0][0] if shapes else ""
 
 
-def decide(kinds: Sequence[str]) -> str | None:
+def decide(kinds: Sequence[str], *, repeats: int = 0) -> str | None:
     """"first", "last", "middle", or None when the page's ends do not tell (see the module doc).
 
-    ``kinds``: one letter per paragraph (see :func:`kind`), "D" for each date.
+    ``kinds``: one letter per paragraph (see :func:`kind`), "D" for each date. ``repeats``: how
+    many dates have the title-like line just above them printed again below them (a teaser that
+    opens with the headline in capitals): no reading but ``middle`` makes sense of that, since
+    under ``first`` an entry's last line would be the next entry's title.
     """
     shape = template(kinds)
     if not shape:
         return None
-    segments = [_content(s) for s in "".join(kinds).split("D")]
+    raw = "".join(kinds).split("D")
+    segments = [_content(s) for s in raw]
     head, middle, tail = segments[0], segments[1:-1], segments[-1]
+    dates = len(segments) - 1
+    if repeats >= max(2, dates // 3) and head.endswith("H"):
+        return "middle"
     # middle: each segment is the previous entry's summary, then the next entry's title.
     ends_with_title = sum(1 for s in middle if len(s) >= 2 and s.endswith("H") and "S" in s[:-1].replace("T", ""))
     if ends_with_title * 2 > len(middle) and head.endswith("H"):
         return "middle"
+    # A type line right below (nearly) every date belongs to that date's entry: date first or
+    # middle. Middle when a title stands right above the first date and the last date's type
+    # is followed by no title at all (the footer): under ``first`` that entry would have none.
+    typed = sum(1 for s in segments[1:] if s.startswith("T"))
+    if typed * 3 >= dates * 2 and head.endswith("H") and middle and all(s.endswith("H") for s in middle):
+        after_type = raw[-1].lstrip("C").removeprefix("T").lstrip("C")
+        if not after_type or after_type[0] in "NM":
+            return "middle"
     fits_head = head.endswith(shape)
     fits_tail = tail.startswith(shape)
     if fits_head and not fits_tail:
@@ -212,3 +227,26 @@ def trim(kinds: Sequence[str], layout: str) -> tuple[int, int]:
     elif layout == "first" and not after.replace("T", ""):
         end = dates[-1] + 1  # nothing but labels after the last date: that entry was cut off
     return first, end
+
+
+def same_text(a: str, b: str) -> bool:
+    """Two headlines that are the same words (case, dashes, quotes and spacing aside)."""
+    def norm(text: str) -> str:
+        return " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+
+    return bool(norm(a)) and norm(a) == norm(b)
+
+
+def repeated_titles(paras: list, kinds: Sequence[str]) -> int:
+    """How many dates have the title-like line just above them repeated below them, before the
+    next date (see :func:`decide`)."""
+    count = 0
+    dates = [i for i, k in enumerate(kinds) if k == "D"]
+    for n, at in enumerate(dates):
+        if at == 0 or kinds[at - 1] != "H":
+            continue
+        end = dates[n + 1] if n + 1 < len(dates) else len(paras)
+        title = paras[at - 1].text
+        if any(same_text(title, p.text) for p in paras[at + 1 : end]):
+            count += 1
+    return count

@@ -54,7 +54,7 @@ from ..errors import SourceError
 from ..records import Release
 from .datelines import DateLine, clean_line, date_line, numeric_order, resolve_numeric, type_of
 from .chrome import CHROME, LABEL, NUMBER, credit_of, is_caption as _is_caption
-from .layout import decide, demote_odd_dates, drop_repeated, join_stacked_dates, kind, merge_adjacent_dates, trim
+from .layout import decide, demote_odd_dates, drop_repeated, join_stacked_dates, kind, merge_adjacent_dates, repeated_titles, same_text, trim
 from ._common import MAX_RECORD_BYTES, Item, Source, lines_of, log, source_label, source_name, too_big
 
 __all__ = ["parse", "credit_of", "type_of"]
@@ -64,14 +64,6 @@ _READ_MORE_TAIL = re.compile(r"\s*(?:read\s*more|continue\s*reading)\s*[»›→
 _MAX_TITLE = 300
 #: Trailing text with a line this long is a cut-off entry's summary, not a page footer.
 _SUMMARY_LENGTH = 80
-
-
-def _clean(line: str) -> str:
-    return clean_line(line)
-
-
-def _date_of(line: str) -> DateLine | None:
-    return date_line(line)
 
 
 @dataclass(slots=True)
@@ -119,7 +111,7 @@ def _paragraphs(source: Source, path: str) -> Iterator[_Para | _Oversize]:
             yield _Oversize(line.number, line.size)
             continue
         text = line.text.strip()
-        labelled = bool(text) and (labelled or bool(LABEL.match(_clean(text))))
+        labelled = bool(text) and (labelled or bool(LABEL.match(clean_line(text))))
         if NUMBER.match(text):  # "9", "2015": kept aside in case they are a stacked date
             if current:
                 yield current
@@ -127,20 +119,20 @@ def _paragraphs(source: Source, path: str) -> Iterator[_Para | _Oversize]:
             yield _Para(line.number, [text], size=len(text), filler=True)
             continue
         # (pagination like "1 2 3 … 9" is chrome; "12.03.2024", also digits and dots, is a date)
-        if not text or labelled or (CHROME.match(_clean(text)) and _date_of(text) is None):
+        if not text or labelled or (CHROME.match(clean_line(text)) and date_line(text) is None):
             if text:
                 log.debug("%s:%d: skipped page chrome %r", path, line.number, text[:60])
             if current:
                 yield current
                 current = None
             continue
-        date = _date_of(text)
+        date = date_line(text)
         kind = None if date else type_of(text)
         if date or kind:
             if current:
                 yield current
                 current = None
-            yield _Para(line.number, [_clean(text)], date=date, type=kind, size=len(text))
+            yield _Para(line.number, [clean_line(text)], date=date, type=kind, size=len(text))
             continue
         if current is None:
             current = _Para(line.number, [])
@@ -220,7 +212,7 @@ def _split(entry: _Entry, path: str) -> tuple[str, str, str, str, int] | None:
     if not body:
         return None
     body = _from_headline(body, path)
-    title = _clean(body[0].lines[0])
+    title = clean_line(body[0].lines[0])
     rest = [" ".join(body[0].lines[1:])] + [p.text for p in body[1:]]
     summary = "\n\n".join(part for part in rest if part)
     summary = _READ_MORE_TAIL.sub("", summary).strip()
@@ -253,21 +245,21 @@ def _release(entry: _Entry, path: str, label: str) -> Item | None:
     """The Release of a complete entry (or the SourceError saying what is wrong with it)."""
     assert entry.date_para is not None and entry.date_para.date is not None
     parts = _split(entry, path)
-    date_line = entry.date_para.line
+    date_at = entry.date_para.line
     if parts is None:
         if not entry.paras:
-            log.debug("%s:%d: a date with no entry, skipped", path, date_line)
+            log.debug("%s:%d: a date with no entry, skipped", path, date_at)
             return None
         return SourceError(
             path, entry.paras[0].line, f"entry dated {entry.date_para.date.text!r} has no title: add one or remove the entry",
             record=entry.raw,
         )
     title, summary, type_slug, caption, start = parts
-    start = min(start, date_line)
+    start = min(start, date_at)
     try:
         date = parse_date(entry.date_para.date.text)
     except ValueError as exc:
-        return SourceError(path, start, f"entry {title[:60]!r}: bad date on line {date_line}: {exc}", record=entry.raw)
+        return SourceError(path, start, f"entry {title[:60]!r}: bad date on line {date_at}: {exc}", record=entry.raw)
     return Release(
         title=title,
         date=date,
@@ -327,7 +319,7 @@ def _page(source: Source, path: str) -> tuple[list[_Para | _Oversize], str | Non
     if any(isinstance(p, _Oversize) for p in paras):
         return paras, None  # the reader's own rule, which skips what follows an oversize record
     kinds = [kind(p, _is_caption) for p in paras]  # type: ignore[arg-type]
-    layout = decide(kinds)
+    layout = decide(kinds, repeats=repeated_titles(paras, kinds))  # type: ignore[arg-type]
     log.debug("%s: layout from the page's shape: %s", path, layout or "not decided by it")
     if layout is None and "D" in kinds:
         layout = _layout_at_first_date(paras[: kinds.index("D")], paras[kinds.index("D")])  # type: ignore[arg-type]
@@ -482,7 +474,7 @@ def _parse_middle(paras: list[_Para | _Oversize], path: str, label: str) -> Iter
         content = [p for p in body if p.type is None and not _is_caption(p.text)]
         title = content[-1] if content else None
         if previous is not None:
-            previous.paras.extend(p for p in body if p is not title)
+            _close_middle(previous, [p for p in body if p is not title])
             item = _release(previous, path, label)
             if item is not None:
                 yield item
@@ -493,13 +485,30 @@ def _parse_middle(paras: list[_Para | _Oversize], path: str, label: str) -> Iter
     if previous is not None:
         # after the last summary, a headline with a summary of its own is an entry cut off
         kinds = [kind(p, _is_caption) for p in body]
-        while len(body) > 1 and kinds[-1] in "NM":  # the page's footer
-            log.debug("%s:%d: skipped page footer %r", path, body[-1].line, body[-1].text[:60])
-            body, kinds = body[:-1], kinds[:-1]
+        lead = next((i for i, k in enumerate(kinds) if k != "T"), len(kinds))
+        # the page's footer starts at the first menu, label or type line after the last summary
+        end = next((i for i in range(lead, len(kinds)) if kinds[i] in "NMT"), len(kinds))
+        for p in body[end:]:
+            log.debug("%s:%d: skipped page footer %r", path, p.line, p.text[:60])
+        body, kinds = body[:end], kinds[:end]
         cut = next((i for i in range(1, len(body) - 1) if kinds[i] == "H" and kinds[i + 1] == "S"), None)
-        previous.paras.extend(body if cut is None else body[:cut])
+        _close_middle(previous, body if cut is None else body[:cut])
         item = _release(previous, path, label)
         if item is not None:
             yield item
         if cut is not None:
             yield _incomplete(body[cut:], path)
+
+
+def _close_middle(entry: _Entry, after: list[_Para]) -> None:
+    """A middle-layout entry's text after its date: a type line right below the date is the
+    entry's type (kept on its date line, so the title above stays the title); the headline
+    printed again (in capitals, opening the teaser) is not summary text."""
+    assert entry.date_para is not None and entry.date_para.date is not None
+    while after and after[0].type is not None:
+        if not entry.date_para.date.type:
+            entry.date_para.date = DateLine(entry.date_para.date.text, after[0].type)
+        after = after[1:]
+    after = [p for p in after if p.type is None]  # a type label further down is no anchor here
+    title = entry.paras[0].text if entry.paras else ""
+    entry.paras.extend(p for p in after if not same_text(title, p.text))
