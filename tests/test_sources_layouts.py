@@ -222,3 +222,13 @@ def test_a_teaser_repeating_the_headline_in_capitals_marks_the_title_above_the_d
     releases, errors = read(HEADER + "\n\n".join(entries) + "\n\nPages\n\n1\n\n2\n\nnext ›\n\n" + FOOTER)
     assert errors == [] and [(r.title, r.date, r.type) for r in releases] == [(t, d, "press-release") for (t, _), d in zip(ENTRIES, DATES)]
     assert [r.summary for r in releases] == [s if i % 2 == 0 else "" for i, (_, s) in enumerate(ENTRIES)]
+
+
+@pytest.mark.parametrize("blank", [True, False])
+def test_a_type_line_under_each_date_and_no_summaries_still_gives_each_title_its_date_when_cut(blank):
+    sep = "\n\n" if blank else "\n"
+    entries = "".join(sep.join([t, f"{d:%d %B %Y}", "Press Release"]) + "\n\n" for (t, _), d in zip(ENTRIES, DATES))
+    cut = "Yemen: civilians killed in air strike" + sep + "An air strike hit a market on Tuesday, killing twelve.\n\n"
+    releases, errors = read(HEADER + entries + cut + FOOTER)
+    assert [(r.title, r.date) for r in releases] == [(t, d) for (t, _), d in zip(ENTRIES, DATES)]
+    assert len(errors) == 1 and "Yemen" in errors[0].reason

@@ -185,7 +185,12 @@ def decide(kinds: Sequence[str], *, repeats: int = 0) -> str | None:
     typed = sum(1 for s in segments[1:] if s.startswith("T"))
     if typed * 3 >= dates * 2 and head.endswith("H") and middle and all(s.endswith("H") for s in middle):
         after_type = raw[-1].lstrip("C").removeprefix("T").lstrip("C")
-        if not after_type or after_type[0] in "NM":
+        if not after_type or after_type[0] in "NMS":  # (under ``first``, a type with no title after it)
+            return "middle"
+        # a headline right above the first date, and after the last date's type a headline
+        # with a summary on a page whose entries have none: that is an entry cut off, not the
+        # last entry of a date-first page (whose first title would be the line above its date)
+        if "S" not in shape and raw[0].rstrip("C").endswith("H") and after_type[:2] in ("HS", "HH"):
             return "middle"
     fits_head = head.endswith(shape)
     fits_tail = tail.startswith(shape)

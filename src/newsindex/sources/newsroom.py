@@ -54,7 +54,7 @@ from ..errors import SourceError
 from ..records import Release
 from .datelines import DateLine, clean_line, date_line, numeric_order, resolve_numeric, type_of
 from .chrome import CHROME, LABEL, NUMBER, credit_of, is_caption as _is_caption
-from .layout import decide, demote_odd_dates, drop_repeated, join_stacked_dates, kind, merge_adjacent_dates, repeated_titles, same_text, trim
+from .layout import decide, demote_odd_dates, drop_repeated, join_stacked_dates, kind, merge_adjacent_dates, repeated_titles, same_text, template, trim
 from ._common import MAX_RECORD_BYTES, Item, Source, lines_of, log, source_label, source_name, too_big
 
 __all__ = ["parse", "credit_of", "type_of"]
@@ -464,6 +464,7 @@ def _parse_middle(paras: list[_Para | _Oversize], path: str, label: str) -> Iter
     """The ``middle`` layout: title, DATE, [type], summary — the title is the line before its date."""
     body: list[_Para] = []  # paragraphs since the last date: its summary, then the next title
     previous: _Entry | None = None
+    shape = None if any(isinstance(p, _Oversize) for p in paras) else template([kind(p, _is_caption) for p in paras])  # type: ignore[arg-type]
     for para in paras:
         if isinstance(para, _Oversize):
             yield too_big(path, para.line, para.size)
@@ -492,6 +493,8 @@ def _parse_middle(paras: list[_Para | _Oversize], path: str, label: str) -> Iter
             log.debug("%s:%d: skipped page footer %r", path, p.line, p.text[:60])
         body, kinds = body[:end], kinds[:end]
         cut = next((i for i in range(1, len(body) - 1) if kinds[i] == "H" and kinds[i + 1] == "S"), None)
+        if shape is not None and shape.lstrip("T") == "H" and lead < len(body):
+            cut = lead  # entries of a title alone: text after the last one is the next entry, cut off
         _close_middle(previous, body if cut is None else body[:cut])
         item = _release(previous, path, label)
         if item is not None:
