@@ -247,3 +247,27 @@ def test_a_date_box_of_unspaced_spans_is_one_date():
                    f'<h2><a href="/n/{i}">Release number {i} about the region</a></h2></div>' for i in range(3))
     releases, errors = read(f"<html><body>{rows}</body></html>")
     assert errors == [] and [r.date for r in releases] == [dt.date(2015, 3, 9 - i) for i in range(3)]
+
+
+ARTICLE_TEXT = "".join(f"<p>Paragraph {i}: the ministry said the measure would take effect next month after a consultation "
+                       "with unions and employers.</p>" for i in range(8))
+LATEST = '<div class="block"><h2>Latest news</h2><ul>' + "".join(
+    f'<li><a href="/n/{k}">Another release number {k} of the ministry</a><span class="date">{k + 1} February 2024</span></li>'
+    for k in range(10)) + "</ul></div>"
+
+
+@pytest.mark.parametrize("where", ["after", "before"])
+def test_an_article_takes_the_date_beside_its_headline_not_a_latest_news_boxs(where):
+    article = f'<article><h1>Minister announces new measures</h1><p>Published: 12.03.2024</p>{ARTICLE_TEXT}</article>'
+    body = article + LATEST if where == "after" else LATEST + article
+    (release,), errors = read(f"<html><head><title>Minister acts | Ministry</title></head><body>{body}</body></html>")
+    assert errors == [] and (release.title, release.date) == ("Minister announces new measures", dt.date(2024, 3, 12))
+
+
+def test_an_article_headline_is_the_heading_over_its_text_when_the_title_tag_says_something_else():
+    page = (f"<html><head><title>Aktuelles</title></head><body><h2>Minister announces new measures</h2>"
+            f"<p>BERLIN, 12 March 2024 — The ministry said the measure would take effect next month, after a long consultation.</p>"
+            f"{ARTICLE_TEXT}</body></html>")
+    (release,), errors = read(page)
+    assert errors == [] and (release.title, release.date) == ("Minister announces new measures", dt.date(2024, 3, 12))
+    assert release.body.startswith("BERLIN, 12 March 2024")

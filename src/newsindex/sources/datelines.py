@@ -18,13 +18,15 @@ A line that merely *mentions* a date ("Remembering 4 June 1989", "Public Schedul
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass
 from typing import Iterable
 
+from ..dates import parse_date
 from ..records import RELEASE_TYPES, normalize_type
 
-__all__ = ["DateLine", "date_line", "type_of", "clean_line", "DATE_RE", "numeric_order", "resolve_numeric", "date_shape"]
+__all__ = ["DateLine", "date_line", "date_in", "date_of_element", "type_of", "clean_line", "DATE_RE", "numeric_order", "resolve_numeric", "date_shape"]
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -221,3 +223,43 @@ _MONTH_WORD = re.compile(_MONTH, re.I)
 def date_shape(text: str) -> str:
     """How a date is printed, without its values ("April 17, 2015" → "M 9, 9"; "05/01/13" → "9/9/9")."""
     return re.sub(r"\d+", "9", _MONTH_WORD.sub("M", text.strip())).casefold()
+
+
+# ----------------------------------------------------------------------------- dates in HTML
+# Shared by the HTML listing reader and the article reader (the date beside a headline).
+
+#: Date text longer than this is prose mentioning a date, not a date.
+_MAX_DATE_TEXT = 100
+_SPACES = re.compile(r"\s+")
+
+
+def date_in(text: str, order: str | None = None) -> tuple[_dt.date, str] | None:
+    """(the date, the text showing it) when ``text`` is a date line; numeric dates read in ``order``."""
+    text = _SPACES.sub(" ", text).strip()
+    if not text or len(text) > _MAX_DATE_TEXT or not re.search(r"\d{4}|\d/\d{2}\b", text):
+        return None
+    found = date_line(text)
+    if found is None:
+        return None
+    try:
+        return parse_date(resolve_numeric(found.text, order)), text
+    except ValueError:
+        return None
+
+
+def date_of_element(element, order: str | None = None) -> tuple[_dt.date, str] | None:
+    """The date an (lxml) element shows as a whole: ``<time datetime>``, or a small date box."""
+    if element.tag == "time":
+        stamp = (element.get("datetime") or "").strip()
+        if re.match(r"\d{4}-\d{2}-\d{2}", stamp):
+            try:
+                return _dt.date.fromisoformat(stamp[:10]), _SPACES.sub(" ", element.text_content()).strip() or stamp  # the day as the page writes it
+            except ValueError:
+                pass
+        return date_in(element.text_content(), order)
+    # A date box ("Mar" / "9" / "2015" in three divs): a few leaf children, no links.
+    if 0 < len(element) <= 4 and all(len(child) == 0 and child.tag != "a" for child in element):
+        # (the pieces joined with spaces: "<span>Jun</span><span>11</span>" shows as two lines)
+        pieces = [element.text or ""] + [f"{child.text or ''} {child.tail or ''}" for child in element]
+        return date_in(" ".join(pieces), order)
+    return None

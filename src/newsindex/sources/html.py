@@ -45,7 +45,7 @@ from ..dates import parse_date
 from ..errors import SourceError
 from ..records import Release
 from ._common import MAX_RECORD_BYTES, Item, Source, log, open_path, source_label, source_name
-from .datelines import date_line, numeric_order, resolve_numeric
+from .datelines import date_in as _date_in, date_line, date_of_element as _date_of_element, numeric_order
 
 __all__ = ["parse", "parse_listing", "decode_html", "looks_like_html"]
 
@@ -70,8 +70,6 @@ _MIN_TITLE = 12
 _MIN_ARTICLE = 300
 #: A page with this many dated entries is a listing even with an introduction in prose.
 _LONG_LISTING = 8
-#: Date text longer than this is prose mentioning a date, not a date.
-_MAX_DATE_TEXT = 100
 
 
 def looks_like_html(head: bytes) -> bool:
@@ -175,37 +173,6 @@ class _Found:
     element: object
     date: _dt.date
     text: str
-
-
-def _date_in(text: str, order: str | None = None) -> tuple[_dt.date, str] | None:
-    text = _SPACE.sub(" ", text).strip()
-    if not text or len(text) > _MAX_DATE_TEXT or not re.search(r"\d{4}|\d/\d{2}\b", text):
-        return None
-    found = date_line(text)
-    if found is None:
-        return None
-    try:
-        return parse_date(resolve_numeric(found.text, order)), text
-    except ValueError:
-        return None
-
-
-def _date_of_element(element, order: str | None = None) -> tuple[_dt.date, str] | None:
-    """The date an element shows as a whole: ``<time datetime>``, or a small date box."""
-    if element.tag == "time":
-        stamp = (element.get("datetime") or "").strip()
-        if re.match(r"\d{4}-\d{2}-\d{2}", stamp):
-            try:
-                return _dt.date.fromisoformat(stamp[:10]), _text(element) or stamp  # the day as the page writes it
-            except ValueError:
-                pass
-        return _date_in(element.text_content(), order)
-    # A date box ("Mar" / "9" / "2015" in three divs): a few leaf children, no links.
-    if 0 < len(element) <= 4 and all(len(child) == 0 and child.tag != "a" for child in element):
-        # (the pieces joined with spaces: "<span>Jun</span><span>11</span>" shows as two lines)
-        pieces = [element.text or ""] + [f"{child.text or ''} {child.tail or ''}" for child in element]
-        return _date_in(" ".join(pieces), order)
-    return None
 
 
 def _dates(root, titles: set) -> list[_Found]:

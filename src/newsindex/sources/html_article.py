@@ -4,7 +4,11 @@ trafilatura finds the main text without navigation and the publication date (thr
 the page's own date, not a sidebar's). Its title is the ``<title>``/``og:title`` reading, which
 often carries the site's name ("... | DW | 19.01.2020") or a section name ("Aktuelle"), so the
 headline the page *displays* is preferred: an element marked ``itemprop="headline"``, else the
-first ``h1``-``h3`` that the page's own titles contain. The main text loses a first line that
+first ``h1``-``h3`` that the page's own titles contain, else the heading the main text opens
+with or stands under (a ``<title>`` of "Aktuelles" says nothing). The date is the one printed
+with that headline (in the few elements after it, or just above it), as a reader takes it; a
+"Latest news" box's dates are not it. Only a page showing no date beside its headline gets
+trafilatura's (htmldate: meta tags, then the page's text). The main text loses a first line that
 repeats the headline or is only a date. When trafilatura finds no text, the page's paragraphs
 are used; a page with neither title nor text is a SourceError.
 """
@@ -18,7 +22,7 @@ from typing import Iterator
 from ..errors import SourceError
 from ..records import Release
 from ._common import Item, log
-from .datelines import date_line
+from .datelines import date_in, date_line, date_of_element
 
 __all__ = ["parse_article"]
 
@@ -44,6 +48,61 @@ def _headline(root, references: list[str]) -> str:
             if len(key) >= 8 and any(key in ref for ref in refs):
                 return text
     return ""
+
+
+def _heading_above(root, body: str):
+    """The last ``h1``-``h3`` before the paragraph the main text starts with (the headline a
+    reader sees above the text), or None."""
+    first_line = _norm(body.strip().split("\n", 1)[0])
+    for element in root.iter("h1", "h2", "h3"):  # the text opens with a heading: that one
+        if len(first_line.split()) >= 2 and _norm(element.text_content()) == first_line:
+            return element
+    start = _norm(body[:40])
+    if len(start) < 10:
+        return None
+    heading = None
+    for element in root.iter():
+        if element.tag in ("h1", "h2", "h3") and len(_norm(element.text_content()).split()) >= 2:
+            heading = element
+        elif element.tag in ("p", "div") and _norm(element.text_content()).startswith(start) and len(element) <= 3:
+            return heading
+    return None
+
+
+def _shown_date(root, headline) -> _dt.date | None:
+    """The date printed with the headline: the first date within the few elements after it
+    (before the text's first long paragraph), else right above it. A reader takes the date
+    beside the headline, not a "Latest news" box's; None when there is none."""
+    elements = [e for e in root.iter() if isinstance(e.tag, str)]
+    at = elements.index(headline)
+    inside = set(headline.iterdescendants())
+
+    def date_of(element) -> _dt.date | None:
+        found = date_of_element(element) if element.tag == "time" else None
+        for piece in [element.text, element.tail] if found is None else []:
+            found = date_in(piece or "")
+            if found:
+                break
+        return found[0] if found else None
+
+    steps = 0
+    for element in elements[at + 1 :]:
+        if element in inside:
+            continue
+        if element.tag == "p" and len(_norm(element.text_content())) > 200:
+            break
+        day = date_of(element)
+        if day is not None:
+            return day
+        steps += 1
+        if steps > 25:
+            break
+    # above it: only the headline's own preceding siblings ("12 March 2024" over the <h1>)
+    for sibling in list(headline.itersiblings(preceding=True))[:3]:
+        for element in [sibling, *sibling.iterdescendants()]:
+            if isinstance(element.tag, str) and (day := date_of(element)) is not None:
+                return day
+    return None
 
 
 def _meta(root, *names: str) -> str:
@@ -95,14 +154,21 @@ def parse_article(text: str, root, path: str, label: str) -> Iterator[Item]:
     data = (document.as_dict() if hasattr(document, "as_dict") else document) or {}
     page_title = " ".join(root.xpath("//title//text()")).strip()
     references = [data.get("title") or "", _meta(root, "og:title", "twitter:title"), page_title]
-    title = _headline(root, references) or _SITE_SUFFIX.sub("", references[0] or references[1] or page_title).strip()
     main = data.get("text") or "\n".join(_SPACE.sub(" ", p.text_content()).strip() for p in root.iter("p"))
+    headline = _headline(root, references)
+    above = None if headline else _heading_above(root, main)
+    if above is not None:  # the <title> says something else ("Aktuelles"): the heading over the text
+        headline = _SPACE.sub(" ", above.text_content()).strip()
+    title = headline or _SITE_SUFFIX.sub("", references[0] or references[1] or page_title).strip()
     body = _body(main, title)
     if not title:
         yield SourceError(path, None, "no headline found: neither a listing of dated entries nor an article page")
         return
     date = None
-    if data.get("date"):
+    shown = next((e for e in root.iter("h1", "h2", "h3") if _SPACE.sub(" ", e.text_content()).strip() == title), None)
+    if shown is not None:
+        date = _shown_date(root, shown)
+    if date is None and data.get("date"):
         try:
             date = _dt.date.fromisoformat(str(data["date"])[:10])
         except ValueError:
