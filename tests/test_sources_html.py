@@ -271,3 +271,51 @@ def test_an_article_headline_is_the_heading_over_its_text_when_the_title_tag_say
     (release,), errors = read(page)
     assert errors == [] and (release.title, release.date) == ("Minister announces new measures", dt.date(2024, 3, 12))
     assert release.body.startswith("BERLIN, 12 March 2024")
+
+
+def test_a_lenient_multi_file_run_reports_a_page_without_dated_entries_and_indexes_the_rest(tmp_path):
+    from newsindex import NewsIndex
+
+    rows = "".join(f'<li class="item"><h3><a href="/n/{i}">Release number {i} about the region</a></h3></li>' for i in range(8))
+    (tmp_path / "undated.html").write_text(f"<html><body><h1>News</h1><ul>{rows}</ul></body></html>", encoding="utf-8")
+    (tmp_path / "chrome.txt").write_text("Main menu\n\nAbout us\n\nContact\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["index", str(tmp_path / "idx"), str(tmp_path / "undated.html"), str(tmp_path / "chrome.txt"),
+                                       str(FIXTURES / "cowan-senate_listing.html"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "undated.html" in result.output and "no entry shows a date" in result.output and "chrome.txt" in result.output
+    with NewsIndex.open(tmp_path / "idx") as index:
+        assert index.search("", limit=100).total == 15  # the listing that can be read is all there
+
+
+def test_formats_are_told_by_content_whatever_the_suffix(tmp_path):
+    feed = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Ministry</title><item><title>Budget statement delivered</title>'
+            '<link>https://example.org/budget</link><pubDate>Tue, 12 Mar 2024 10:00:00 +0000</pubDate>'
+            '<description><![CDATA[<html><p>The minister spoke.</p></html>]]></description></item></channel></rss>')
+    (tmp_path / "saved-feed.html").write_text(feed, encoding="utf-8")  # a feed saved from the browser as .html
+    (release,) = load_releases(tmp_path / "saved-feed.html")
+    assert (release.title, release.url, release.date) == ("Budget statement delivered", "https://example.org/budget", dt.date(2024, 3, 12))
+    stream = io.BytesIO(feed.encode())  # sniffed: a feed whose CDATA holds "<html" is still a feed
+    assert [r.title for r in load_releases(stream)] == ["Budget statement delivered"]
+    xhtml = ('<?xml version="1.0" encoding="utf-8"?><!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml"><body>'
+             + "".join(f'<div class="row"><h2><a href="/n/{i}">Release number {i} about the region</a></h2><p>{10 + i} March 2024</p></div>'
+                       for i in range(3)) + "</body></html>")
+    (tmp_path / "page.xml").write_text(xhtml, encoding="utf-8")  # an XHTML page under .xml: not a feed
+    assert [r.date.day for r in load_releases(tmp_path / "page.xml")] == [10, 11, 12]
+
+
+def test_an_html_listing_fetched_by_url_is_read_by_the_html_reader_with_absolute_links():
+    from test_sources_url import Server
+
+    rows = "".join(f'<div class="row"><h2><a href="/news/{i}">Release number {i} about the region</a></h2><p>{10 + i} March 2024</p></div>'
+                   for i in range(3))
+    server = Server()
+    server.routes["/newsroom/"] = (200, {"Content-Type": "text/html; charset=utf-8"}, f"<html><body>{rows}</body></html>".encode())
+    server.thread.start()
+    try:
+        releases = list(load_releases(server.url("/newsroom/")))
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
+        server.thread.join(timeout=5)
+    assert [(r.title, r.date.day) for r in releases] == [(f"Release number {i} about the region", 10 + i) for i in range(3)]
+    assert [r.url for r in releases] == [server.url(f"/news/{i}") for i in range(3)]

@@ -35,6 +35,7 @@ import itertools
 import os
 import pickle
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -60,6 +61,7 @@ def extract_facets(release: Release, taxonomy: Taxonomy | None = None) -> Facets
 
     ``taxonomy``: the issue taxonomy (None: the shipped one).
     """
+    from .facet_values import normalize_issues
     from .tagging import tag_countries, tag_issues
     from .tagging.speakers import extract_speakers
 
@@ -67,7 +69,7 @@ def extract_facets(release: Release, taxonomy: Taxonomy | None = None) -> Facets
     return Facets(
         countries_given=release.countries,
         countries_extracted=tuple(t.code for t in tag_countries(body_text, title=release.title)),
-        issues_given=release.issues,
+        issues_given=normalize_issues(release.issues, taxonomy),
         issues_extracted=tuple(t.slug for t in tag_issues(body_text, title=release.title, taxonomy=taxonomy)),
         speakers=tuple(extract_speakers(body_text)),
     )
@@ -398,6 +400,9 @@ def _writer_main() -> None:
     from .tagging import Taxonomy
     from .writing import segment_writer
 
+    # Ctrl-C at a terminal reaches the whole process group: the parent decides (it cancels,
+    # and this process ends when its stdin closes), so no second traceback from here.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
 
     def reply(message: Any) -> None:

@@ -9,40 +9,50 @@ silently. File-level problems (a missing file, a CSV without a title column) alw
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator
 
 from ..errors import SourceError
 from ..records import Release
-from . import csvfile, html, jsonl, newsroom, reuters
-from ._common import MAX_RECORD_BYTES, Source, log, source_name
+from . import csvfile, feed, html, jsonl, newsroom, reuters, url
+from ._common import MAX_RECORD_BYTES, Source, is_regular_file, log, open_path, read_text, source_label, source_name
+from .naming import site_name
 
 __all__ = ["FORMATS", "load_releases", "load_sample", "sample_path", "MAX_RECORD_BYTES"]
 
 #: Format names, for ``load_releases(format=...)`` and ``newsindex index --format``.
-FORMATS: tuple[str, ...] = ("newsroom", "jsonl", "csv", "reuters", "html")
+FORMATS: tuple[str, ...] = ("newsroom", "jsonl", "csv", "reuters", "feed", "html")
 _PARSERS: dict[str, Callable[[Source], Iterator[Release | SourceError]]] = {
     "newsroom": newsroom.parse,
     "jsonl": jsonl.parse,
     "csv": csvfile.parse,
     "reuters": reuters.parse,
+    "feed": feed.parse,
     "html": html.parse,
 }
-_SUFFIXES = {".txt": "newsroom", ".text": "newsroom", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".sgm": "reuters", ".sgml": "reuters", ".html": "html", ".htm": "html", ".xhtml": "html"}
+_SUFFIXES = {".txt": "newsroom", ".text": "newsroom", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".sgm": "reuters", ".sgml": "reuters", ".rss": "feed", ".atom": "feed", ".rdf": "feed", ".xml": "feed", ".html": "html", ".htm": "html", ".xhtml": "html"}
+#: Suffixes often given to other content (a page saved as .txt, a feed saved as .html, an XHTML
+#: page as .xml): the content is checked, and HTML or a feed found there wins. (.rss, .atom and
+#: .rdf are kept: the feed reader says what is wrong with a broken feed.)
+_CHECKED = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ".xml"})
 
 
 def _sniff(head: bytes) -> str | None:
     text = head.lstrip(b"\xef\xbb\xbf").lstrip()
     if not text:
         return None
-    if html.looks_like_html(text):
-        return "html"
     if text.startswith(b"{"):
         return "jsonl"
     if text.startswith((b"<!DOCTYPE lewis", b"<REUTERS")):
         return "reuters"
+    if feed.looks_like_feed(text):  # (before HTML: a feed's CDATA may hold "<html")
+        return "feed"
+    if html.looks_like_html(text):
+        return "html"
     first = text.split(b"\n", 1)[0].lower()
     if b"," in first and (b"title" in first or b"headline" in first):
         return "csv"
@@ -55,16 +65,19 @@ def _detect(source: Source) -> tuple[str, Source]:
     suffix = Path(name).suffix.lower() if name != "<stream>" else ""
     if suffix in _SUFFIXES:
         fmt = _SUFFIXES[suffix]
-        # a page saved as HTML under a .txt name is read as the HTML it is
-        if fmt == "newsroom" and isinstance(source, (str, Path)) and Path(source).is_file():
+        if suffix in _CHECKED and isinstance(source, (str, Path)) and is_regular_file(source):
             with open(source, "rb") as handle:
-                fmt = "html" if html.looks_like_html(handle.read(4096)) else fmt
+                found = _sniff(handle.read(4096))
+            fmt = found if found in ("html", "feed") else fmt  # HTML under .txt, a feed under .html
         return fmt, source
     if isinstance(source, (str, Path)) or hasattr(source, "__fspath__"):
-        path = Path(source)  # type: ignore[arg-type]
-        if not path.is_file():
-            raise SourceError(str(path), None, "no such file")
-        with open(path, "rb") as handle:
+        handle = open_path(source)  # raises a clear SourceError: missing, a directory, unreadable
+        assert handle is not None
+        if not is_regular_file(source):
+            # a pipe can be read once: peek at its head, then parse from the same open handle
+            fmt = _sniff(handle.peek(4096)[:4096]) or "newsroom"  # type: ignore[attr-defined]
+            return fmt, handle
+        with handle:
             head = handle.read(4096)
         fmt = _sniff(head)
         return fmt or "newsroom", source
@@ -77,33 +90,70 @@ def _detect(source: Source) -> tuple[str, Source]:
     return fmt, stream
 
 
-def load_releases(source: Source, *, format: str | None = None, errors: list[SourceError] | None = None) -> Iterator[Release]:
+def load_releases(source: Source, *, format: str | None = None, errors: list[SourceError] | None = None, name: str | None = None) -> Iterator[Release]:
     """Yield the releases of a file or stream, in order.
 
-    ``format``: one of FORMATS; by default from the suffix (.txt, .jsonl, .csv, .sgm, .html), else
-    sniffed from the content (a page saved as HTML is recognised by its ``<html``/``<!doctype html``
-    even under a .txt name). ``errors``: None → raise the first bad record's SourceError;
-    a list → collect SourceErrors there and go on.
+    ``format``: one of FORMATS; by default from the suffix (.txt, .jsonl, .csv, .sgm, .rss,
+    .atom, .xml, .html), else sniffed from the content; a page or feed under another suffix (an
+    HTML page saved as .txt, a feed as .html) is read as what its content is. An http(s) URL is fetched (sources/url.py)
+    and read as its content type says (``format`` is then not used). ``errors``: None → raise
+    the first bad record's SourceError; a list → collect SourceErrors there and go on.
+    ``name``: the ``source`` of releases whose record names none (default: the site's name
+    where a newsroom page states it, else the file's name cleaned of dates and separators; see
+    naming.py).
 
     >>> errors = []
     >>> releases = list(load_releases("export.jsonl", errors=errors))  # doctest: +SKIP
     """
     if format is not None and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; formats are {', '.join(FORMATS)}")
-    if format is None:
-        format, source = _detect(source)
-    count = 0
-    for item in _PARSERS[format](source):
-        if isinstance(item, SourceError):
-            if errors is None:
-                raise item
-            log.info("rejected %s", item)
-            errors.append(item)
-        else:
-            count += 1
-            yield item
-    if count == 0:
-        log.warning("%s: no releases found (format %s)", source_name(source), format)
+    if name is not None and not name.strip():
+        raise ValueError("a source name must not be empty")
+    opened = None
+    if url.is_url(source):  # fetched, then read by the parser its content calls for
+        format, parser = format or "url", url.parse
+    else:
+        if format is None:
+            given = source
+            format, source = _detect(source)
+            opened = source if source is not given and isinstance(given, (str, os.PathLike)) else None
+        parser = _PARSERS[format]
+    try:
+        default = source_label(source)
+        label = name.strip() if name else (_stated_site_name(source) if format == "newsroom" else "")
+        count = 0
+        for item in parser(source):  # type: ignore[arg-type]
+            if isinstance(item, SourceError):
+                if errors is None:
+                    raise item
+                log.info("rejected %s", item)
+                errors.append(item)
+            else:
+                count += 1
+                # a feed's (or fetched page's) own title is only a default name: a name given wins
+                named = label and (item.source == default or (name and format in ("feed", "url")))
+                yield dataclasses.replace(item, source=label) if named else item
+        if count == 0:
+            log.warning("%s: no releases found (format %s)", source_name(source), format)
+    finally:
+        if opened is not None:
+            opened.close()  # type: ignore[union-attr]
+
+
+def _stated_site_name(source: Source) -> str:
+    """The site name a newsroom page states (naming.site_name), for a path or a seekable stream."""
+    if isinstance(source, (str, Path)) or hasattr(source, "__fspath__"):
+        try:
+            return site_name(text for _, text in read_text(source))
+        except (OSError, SourceError):
+            return ""  # the parser reports what is wrong with the file
+    if hasattr(source, "seekable") and source.seekable():  # type: ignore[union-attr]
+        start = source.tell()  # type: ignore[union-attr]
+        data = source.read()  # type: ignore[union-attr]
+        source.seek(start)  # type: ignore[union-attr]
+        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        return site_name(text.splitlines())
+    return ""
 
 
 def sample_path() -> Path:
@@ -113,6 +163,4 @@ def sample_path() -> Path:
 
 def load_sample() -> list[Release]:
     """The 12 releases of the bundled sample newsroom, with source "sample-newsroom"."""
-    import dataclasses
-
     return [dataclasses.replace(r, source="sample-newsroom") for r in load_releases(sample_path(), format="newsroom")]

@@ -401,10 +401,10 @@ def _is_article(root, entries: list[_Entry]) -> bool:
     return False
 
 
-def parse_listing(root, path: str, label: str, entries: list[_Entry] | None = None) -> Iterator[Item]:
+def parse_listing(root, path: str, label: str, entries: list[_Entry] | None = None, *, base_url: str = "") -> Iterator[Item]:
     """Yield the releases of a listing page's entries, and a SourceError per undated entry."""
     entries = _listing_entries(root) if entries is None else entries
-    base = _page_url(root)
+    base = urljoin(base_url, _page_url(root)) if base_url else _page_url(root)  # (a fetched page: its URL)
     seen: set[str] = set()
     for entry in entries:
         title = _title(entry)
@@ -424,8 +424,11 @@ def parse_listing(root, path: str, label: str, entries: list[_Entry] | None = No
         yield Release(title=title, date=entry.dates[0].date, url=url, summary=_summary(entry), source=label)
 
 
-def parse(source: Source) -> Iterator[Item]:
-    """Yield the releases of a saved HTML page: a listing's entries, or the one article."""
+def parse(source: Source, *, base_url: str = "") -> Iterator[Item]:
+    """Yield the releases of a saved HTML page: a listing's entries, or the one article.
+
+    ``base_url``: the address the page was fetched from (sources/url.py), against which relative
+    links are resolved when the page states no canonical url of its own."""
     path, text = _read(source)
     label = source_label(source)
     if not text.strip():
@@ -433,11 +436,13 @@ def parse(source: Source) -> Iterator[Item]:
     root = _tree(text, path)
     entries = _listing_entries(root)
     if entries and not _is_article(root, entries):
-        yield from parse_listing(root, path, label, entries)
+        yield from parse_listing(root, path, label, entries, base_url=base_url)
         return
     from .html_article import parse_article
 
-    items = list(parse_article(text, root, path, label))
+    items = list(parse_article(text, root, path, label, base_url=base_url))
+    if len(items) == 1 and isinstance(items[0], SourceError) and not entries:
+        raise items[0]  # neither a listing nor an article: the whole file is the problem
     undated = 0 if entries else _undated_listing(root)
     thin = not items or isinstance(items[0], SourceError) or len(items[0].body) < _MIN_ARTICLE
     if undated and thin:

@@ -142,7 +142,7 @@ def _with_first_paragraph(root, body: str, description: str) -> str:
     return _SPACE.sub(" ", lead.text_content()).strip() + "\n" + body
 
 
-def parse_article(text: str, root, path: str, label: str) -> Iterator[Item]:
+def parse_article(text: str, root, path: str, label: str, *, base_url: str = "") -> Iterator[Item]:
     """Yield the one Release of an article page (or the SourceError saying why there is none)."""
     import trafilatura  # imported lazily: only article pages need it
 
@@ -177,6 +177,6 @@ def parse_article(text: str, root, path: str, label: str) -> Iterator[Item]:
         log.warning("%s: article %r shows no publication date; indexed without one", path, title[:60])
     summary = _meta(root, "description", "og:description")
     body = _with_first_paragraph(root, body, summary)
-    url = data.get("url") or _meta(root, "og:url") or ""
+    url = data.get("url") or _meta(root, "og:url") or base_url
     extra = {"author": data["author"]} if data.get("author") else {}
     yield Release(title=title, date=date, body=body, summary=summary, url=url, source=label, extra=extra)
