@@ -232,3 +232,18 @@ def test_a_type_line_under_each_date_and_no_summaries_still_gives_each_title_its
     releases, errors = read(HEADER + entries + cut + FOOTER)
     assert [(r.title, r.date) for r in releases] == [(t, d) for (t, _), d in zip(ENTRIES, DATES)]
     assert len(errors) == 1 and "Yemen" in errors[0].reason
+
+
+def test_metadata_labels_on_lines_of_their_own_are_joined_to_their_values():
+    """ReliefWeb saved as text: "Posted" / "12 Mar 2024" / "Originally published" / "10 Mar 2024"."""
+    lines = [f"{t}\n\nFormat\nNews and Press Release\nSource\nOCHA\nPosted\n{d:%d %b %Y}\nOriginally published\n{d:%d %b %Y}\n\n{s}\n\n"
+             for (t, s), d in zip(ENTRIES, DATES)]
+    releases, errors = read(HEADER + "".join(lines) + FOOTER)
+    assert errors == [] and [(r.title, r.date, r.summary) for r in releases] == [(t, d, s) for (t, s), d in zip(ENTRIES, DATES)]
+
+
+def test_a_drupal_submitted_by_line_is_the_entrys_date():
+    lines = [f"{t}\n\nSubmitted by admin on {d:%a, %d/%m/%Y - %H:%M}\n\n{s}\n\nRead more\n\n".replace(f"{d:%a, %d/%m/%Y - %H:%M}", f"{d:%d %B %Y}")
+             for (t, s), d in zip(ENTRIES, DATES)]
+    releases, errors = read("TAPOL\n\nNews\n\n" + "".join(lines))
+    assert errors == [] and [(r.title, r.date) for r in releases] == [(t, d) for (t, _), d in zip(ENTRIES, DATES)]

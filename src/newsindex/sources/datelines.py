@@ -18,15 +18,16 @@ A line that merely *mentions* a date ("Remembering 4 June 1989", "Public Schedul
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Any, Iterable, Iterator
 
 from ..dates import parse_date
 from ..records import RELEASE_TYPES, normalize_type
 
-__all__ = ["DateLine", "date_line", "date_in", "date_of_element", "type_of", "clean_line", "DATE_RE", "numeric_order", "resolve_numeric", "date_shape"]
+__all__ = ["DateLine", "FIELD_LABEL", "join_labels", "date_line", "date_in", "date_of_element", "type_of", "clean_line", "DATE_RE", "numeric_order", "resolve_numeric", "date_shape"]
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -57,7 +58,7 @@ _ICON_WORDS = re.compile(r"^(?:sheet of paper|document|megaphone|microphone|news
 #: The metadata that may stand beside a date on a date line (besides a type label).
 _META_PART = re.compile(
     r"""^(?:
-        by\s+\S.{0,60}                                             # a byline
+        (?:(?:submitted|posted|published|written|filed)\s+)?by\s+\S.{0,60}  # a byline ("Submitted by admin on")
         |(?:(?:originally\s+)?(?:published|posted|released|updated|issued|date[d]?|last\s+updated)
             (?:\s+in\s+[\w\s&,'-]{1,40}?)?(?:\s+(?:on|at))?\s*:?)  # a prefix: "Posted in Press Releases on"
         |(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?   # a weekday
@@ -77,6 +78,12 @@ _FIELD = re.compile(
 )
 
 
+#: A metadata label printed on a line of its own, its value on the next ("Posted" / "12 Mar 2024").
+FIELD_LABEL = re.compile(
+    r"^(?:format|source|sources|country|countries|type|content\s+type|category|categories|theme|themes|language|"
+    r"author|authors|origin|(?:originally\s+)?(?:published|posted|released|issued)(?:\s+on)?|date|dated|last\s+updated|updated)\s*:?$",
+    re.I,
+)
 #: Categories after a date ("in News", "Filed under Asia, Human rights"; in HTML often a bare
 #: "in" before the category links): short, no sentence punctuation.
 _FILED_IN = re.compile(r"^\s*,?\s*(?:in|filed\s+under|under)(?:\s+[^.!?:;]{1,60})?\s*$", re.I)
@@ -223,6 +230,26 @@ _MONTH_WORD = re.compile(_MONTH, re.I)
 def date_shape(text: str) -> str:
     """How a date is printed, without its values ("April 17, 2015" → "M 9, 9"; "05/01/13" → "9/9/9")."""
     return re.sub(r"\d+", "9", _MONTH_WORD.sub("M", text.strip())).casefold()
+
+
+def join_labels(lines: Iterable[Any]) -> Iterator[Any]:
+    """Lines, a field label on a line of its own joined to its value on the next ("Posted" /
+    "12 Mar 2024" is "Posted: 12 Mar 2024"): ReliefWeb-style metadata saved as text."""
+    held = None
+    for line in lines:
+        if held is not None:
+            if line.text.strip() and not line.too_long:
+                yield dataclasses.replace(held, text=f"{held.text.strip()}: {line.text.strip()}")
+                held = None
+                continue
+            yield held
+            held = None
+        if not line.too_long and FIELD_LABEL.match(line.text.strip()):
+            held = line
+            continue
+        yield line
+    if held is not None:
+        yield held
 
 
 # ----------------------------------------------------------------------------- dates in HTML

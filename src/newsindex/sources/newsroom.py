@@ -52,7 +52,7 @@ from typing import Iterable, Iterator
 from ..dates import parse_date
 from ..errors import SourceError
 from ..records import Release
-from .datelines import DateLine, clean_line, date_line, numeric_order, resolve_numeric, type_of
+from .datelines import DateLine, clean_line, join_labels, date_line, numeric_order, resolve_numeric, type_of
 from .chrome import CHROME, LABEL, NUMBER, credit_of, is_caption as _is_caption
 from .layout import decide, demote_odd_dates, drop_repeated, join_stacked_dates, kind, merge_adjacent_dates, repeated_titles, same_text, template, trim
 from ._common import MAX_RECORD_BYTES, Item, Source, lines_of, log, source_label, source_name, too_big
@@ -103,7 +103,7 @@ def _paragraphs(source: Source, path: str) -> Iterator[_Para | _Oversize]:
     """
     current: _Para | None = None
     labelled = False  # inside a "Tags:" paragraph: its lines are tag names, not content
-    for line in lines_of(source):
+    for line in join_labels(lines_of(source)):
         if line.too_long:
             if current:
                 yield current
