@@ -108,6 +108,9 @@ def test_a_type_beside_the_date_is_the_entrys_type():
     ("24 July 2014", "24 July 2014"), ("Thursday 13 August 2009", "13 August 2009"), ("• June 11, 2014", "June 11, 2014"),
     ("Posted in Press Releases on April 17, 2015 |", "April 17, 2015"), ("Originally published 12 Mar 2024", "12 Mar 2024"),
     ("April 23, 2013 by Jane Doe", "April 23, 2013"), ("Oct 18, 2018 | News", "Oct 18, 2018"),
+    ("12-Mar-2024", "12-Mar-2024"), ("2024.03.12", "2024.03.12"), ("March 12th, 2024", "March 12th, 2024"),
+    ("Submitted by admin on 12 March 2024", "12 March 2024"), ("Posted on March 3, 2021 in News, Asia", "March 3, 2021"),
+    ("March 12, 2024 • 3 min read", "March 12, 2024"), ("Last updated: 12 March 2024", "12 March 2024"),
 ])
 def test_date_lines_carry_a_date_beside_their_metadata(text, date):
     assert date_line(text).text == date
