@@ -319,3 +319,13 @@ def test_an_html_listing_fetched_by_url_is_read_by_the_html_reader_with_absolute
         server.thread.join(timeout=5)
     assert [(r.title, r.date.day) for r in releases] == [(f"Release number {i} about the region", 10 + i) for i in range(3)]
     assert [r.url for r in releases] == [server.url(f"/news/{i}") for i in range(3)]
+
+
+def test_a_card_link_of_type_title_and_date_blocks_gives_the_title_block():
+    cards = "".join(f'<div class="card"><a class="card__link" href="/n/{i}"><p class="card__type">Press Release</p>'
+                    f'<p class="card__title">Release number {i} about the region</p><p class="card__date">December {3 + i}, 2021</p></a></div>'
+                    for i in range(3))
+    emphasis = '<div class="card"><a class="card__link" href="/n/9">A release with <em>emphasised words</em> inside</a><p>December 9, 2021</p></div>'
+    releases, errors = read(f"<html><body><main>{cards}{emphasis}</main></body></html>")
+    assert errors == [] and [(r.title, r.date.day) for r in releases] == [
+        *((f"Release number {i} about the region", 3 + i) for i in range(3)), ("A release with emphasised words inside", 9)]

@@ -45,7 +45,7 @@ from ..dates import parse_date
 from ..errors import SourceError
 from ..records import Release
 from ._common import MAX_RECORD_BYTES, Item, Source, log, open_path, source_label, source_name
-from .datelines import date_in as _date_in, date_line, date_of_element as _date_of_element, numeric_order
+from .datelines import date_in as _date_in, date_line, date_of_element as _date_of_element, numeric_order, type_of
 
 __all__ = ["parse", "parse_listing", "decode_html", "looks_like_html"]
 
@@ -56,6 +56,7 @@ _SPACE = re.compile(r"\s+")
 _NUMERIC_DATE = re.compile(r"(?<![\d./])\d{1,2}[./]\d{1,2}[./](?:\d{4}|\d{2})(?![\d./])")
 _VARIANT_CLASS = re.compile(r"\d|(?:^|[-_])(?:odd|even|first|last|active|current|alt|clearfix)(?:$|[-_])|^(?:is|has)-")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_TEXT_BLOCKS = frozenset({"p", "div", "span", "strong", "b", "em"})
 _CHROME_AREAS = frozenset({"nav", "footer", "aside", "select", "button"})
 #: Class or id of a page's sidebars, widgets, menus and footers (their dated links are not entries).
 _CHROME_CLASSES = frozenset(
@@ -299,6 +300,14 @@ def _title(entry: _Entry) -> str:
     heading = next((node for node in entry.link.iterdescendants() if node.tag in _HEADINGS), None)
     if heading is not None:
         return _text(heading)
+    # a card link of text blocks ("Press Release" / the title / "December 3, 2021"): the first
+    # block that is neither the date nor the type label
+    link = entry.link
+    blocks = not (link.text or "").strip() and all(not (child.tail or "").strip() for child in link)  # (not "<a>A <em>b</em> c</a>")
+    parts = [_text(node) for node in link.iterdescendants() if node.tag in _TEXT_BLOCKS and len(node) == 0] if blocks else []
+    titles = [part for part in parts if len(part.split()) >= 2 and date_line(part) is None and type_of(part) is None]
+    if len(parts) >= 2 and titles:
+        return titles[0]
     text = _text(entry.link)
     for found in entry.dates:
         if entry.link in _ancestry(found.element) and found.text in text:
