@@ -12,9 +12,10 @@ script builds pages the way newsrooms vary them and scores each entry as ``bench
   x a type line (none, above the title, below the date, beside the date) x with or without
   summaries x blank lines or not x a cut-off last entry or not x a "Read more" per entry;
   header menus, share buttons, a pager and a footer on every page.
-* **HTML** (format ``html``): 10 entry markups (``<article>`` with ``<time>``, date-first Drupal
+* **HTML** (format ``html``): 13 entry markups (``<article>`` with ``<time>``, date-first Drupal
   rows, list items, table rows, whole-card links, ``<dl>``, bare siblings, blog bylines with
-  category links, a featured post above the river, stacked date boxes) x 9 date forms x with or
+  category links, a featured post above the river, stacked date boxes, card links of type /
+  title / date blocks, ReliefWeb-style field lists with two dates, GOV.UK-style metadata lists) x 9 date forms x with or
   without teasers x with or without a dated "Recent posts" sidebar.
 
 Known ambiguity (counted, not hidden): a text page with the date between title and summary, no
@@ -73,7 +74,7 @@ HEADER = ["Skip to main content", "Main menu\nHome\nAbout us\nNews\nContact", "S
           "Facebook Share", "Twitter Share", "Newsroom"]
 FOOTER = ["Load more", "Pages\n1\n2\n3\nNext ›", "Follow us", "Privacy policy", "Cookie settings",
           "© 2024 Example Org. All rights reserved."]
-STYLES = ["article", "date-first-div", "li", "tr", "card", "dl", "bare", "tags", "hero", "datebox"]
+STYLES = ["article", "date-first-div", "li", "tr", "card", "dl", "bare", "tags", "hero", "datebox", "typecard", "metadl", "govuk"]
 
 
 def _entries(rng: random.Random, n: int) -> list[tuple[str, str, dt.date]]:
@@ -122,6 +123,12 @@ def _html_entry(style: str, i: int, title: str, summary: str, day: dt.date, form
         "tags": f'<div class="item"><h2>{a}</h2><p class="byline">{when} in <a href="/tag/a{i}">Human rights</a>, <a href="/tag/b{i}">Asia</a></p>{s}<p><a href="/c{i}">3 Comments</a></p></div>',
         "hero": (f'<div class="featured"><h1>{a}</h1><p class="hero-date">{when}</p>{s}</div>' if i == 0 else
                  f'<div class="river-item"><h3>{a}</h3><p class="d">{when}</p>{s}</div>'),
+        "typecard": f'<div class="card"><a class="card__link" href="{href}"><p class="card__type">Press Release</p><p>{html.escape(title)}</p><p>{when}</p></a>{s}</div>',
+        "metadl": (f'<article class="river"><h3><a href="{href}">{html.escape(title)}</a></h3>{s}<dl><dt>Format</dt><dd>News and Press Release</dd>'
+                   f'<dt>Source</dt><dd><a href="/s/{i}">OCHA</a></dd><dt>Posted</dt><dd><time datetime="{day}">{when}</time></dd>'
+                   f'<dt>Originally published</dt><dd><time datetime="{day}">{when}</time></dd></dl></article>'),
+        "govuk": (f'<li class="doc"><a class="govuk-link" href="{href}">{html.escape(title)}</a>{s}<ul class="meta"><li>Press release</li>'
+                  f'<li><time datetime="{day}">{when}</time></li></ul></li>'),
         "datebox": f'<div class="row"><div class="datebox"><span>{day:%b}</span><span>{day.day}</span><span>{day.year}</span></div><h2>{a}</h2>{s}</div>',
     }[style]
 
@@ -129,7 +136,7 @@ def _html_entry(style: str, i: int, title: str, summary: str, day: dt.date, form
 def html_page(rng, n, style, form, teaser, sidebar) -> tuple[str, list]:
     entries = _entries(rng, n)
     body = "".join(_html_entry(style, i, t, s, d, form, teaser) for i, (t, s, d) in enumerate(entries))
-    body = {"li": f"<ul class='list'>{body}</ul>", "tr": f"<table>{body}</table>", "dl": f"<dl>{body}</dl>"}.get(style, body)
+    body = {"li": f"<ul class='list'>{body}</ul>", "govuk": f"<ul>{body}</ul>", "tr": f"<table>{body}</table>", "dl": f"<dl>{body}</dl>"}.get(style, body)
     nav = '<header><nav><ul><li><a href="/">Home</a></li><li><a href="/about">About our organisation</a></li></ul></nav></header>'
     side = ""
     if sidebar:
