@@ -17,6 +17,8 @@ script builds pages the way newsrooms vary them and scores each entry as ``bench
   category links, a featured post above the river, stacked date boxes, card links of type /
   title / date blocks, ReliefWeb-style field lists with two dates, GOV.UK-style metadata lists) x 9 date forms x with or
   without teasers x with or without a dated "Recent posts" sidebar.
+* **HTML as text**: the same HTML pages as a browser's "save as text" gives them (format
+  ``newsroom``).
 
 Known ambiguity (counted, not hidden): a text page with the date between title and summary, no
 summaries, the type on the date line ("Title" / "12 March 2024 • Press Release") and a cut-off
@@ -40,6 +42,7 @@ from pathlib import Path
 from typing import Sequence
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from newsindex import SourceError, load_releases  # noqa: E402
 
@@ -129,7 +132,7 @@ def _html_entry(style: str, i: int, title: str, summary: str, day: dt.date, form
                    f'<dt>Originally published</dt><dd><time datetime="{day}">{when}</time></dd></dl></article>'),
         "govuk": (f'<li class="doc"><a class="govuk-link" href="{href}">{html.escape(title)}</a>{s}<ul class="meta"><li>Press release</li>'
                   f'<li><time datetime="{day}">{when}</time></li></ul></li>'),
-        "datebox": f'<div class="row"><div class="datebox"><span>{day:%b}</span><span>{day.day}</span><span>{day.year}</span></div><h2>{a}</h2>{s}</div>',
+        "datebox": f'<div class="row"><div class="datebox">\n<span>{day:%b}</span>\n<span>{day.day}</span>\n<span>{day.year}</span>\n</div><h2>{a}</h2>{s}</div>',
     }[style]
 
 
@@ -170,22 +173,26 @@ def run(seed: int, verbose: bool) -> list[str]:
                                                [True, False], [True, False], [False, True], [False, True])
                   if not (c[2] == "beside" and c[1] == "last")]
     html_cases = list(itertools.product(STYLES, HTML_FORMS, [True, False], [False, True]))
-    for reading, cases in (("text", text_cases), ("html", html_cases)):
+    from bench_pages import as_text  # (the browser's "save as text" of a page)
+
+    for reading, cases in (("text", text_cases), ("html", html_cases), ("html as text", html_cases)):
         started = time.perf_counter()
         total = right = wrong = extras = crashes = 0
         bad: Counter = Counter()
         for case in cases:
             n = rng.choice([4, 7, 12] if reading == "text" else [3, 5, 10, 20])
             page, truth = text_page(rng, n, *case) if reading == "text" else html_page(rng, n, *case)
-            r, w, x, crashed = score(page, truth, "p.txt" if reading == "text" else "p.html", "newsroom" if reading == "text" else "html")
+            if reading == "html as text":
+                page = as_text(page.encode("utf-8"))
+            r, w, x, crashed = score(page, truth, "p.html" if reading == "html" else "p.txt", "html" if reading == "html" else "newsroom")
             total, right, wrong, extras, crashes = total + len(truth), right + r, wrong + w, extras + x, crashes + crashed
             if r != len(truth) or x:
                 bad[(case[1], f"type {case[2]}", "summaries" if case[3] else "no summaries", "cut" if case[5] else "whole")
-                    if reading == "text" else case[:1]] += 1
+                    if reading == "text" else case[:2]] += 1
                 if verbose:
                     lines.append(f"      {reading} {case}: {r}/{len(truth)} right, {w} wrong date, {x} extras{' (file refused)' if crashed else ''}")
         lines.append(
-            f"{reading + ' variants':<14} {len(cases):>5} pages  {right}/{total} right = {right / total:.3f}   {wrong} wrong date   "
+            f"{reading + ' variants':<22} {len(cases):>5} pages  {right}/{total} right = {right / total:.3f}   {wrong} wrong date   "
             f"{extras} extras   {crashes} pages refused   ({time.perf_counter() - started:.1f} s)"
         )
         if bad:

@@ -249,3 +249,12 @@ def test_a_drupal_submitted_by_line_is_the_entrys_date():
     lines = [f"{t}\n\nSubmitted by admin on {d:%d %B %Y}\n\n{s}\n\nRead more\n\n" for (t, s), d in zip(ENTRIES, DATES)]
     releases, errors = read("TAPOL\n\nNews\n\n" + "".join(lines))
     assert errors == [] and [(r.title, r.date) for r in releases] == [(t, d) for (t, _), d in zip(ENTRIES, DATES)]
+
+
+@pytest.mark.parametrize("sep", [" – ", " - ", ": ", " | "])
+def test_one_line_entries_of_a_date_then_a_headline_are_split(sep):
+    lines = "".join(f"• {d:%B %d, %Y}{sep}{t}\n" for (t, _), d in zip(ENTRIES, DATES))
+    releases, errors = read("Latest Updates\n\n" + lines + "\nMore updates\n")
+    assert errors == [] and [(r.title, r.date) for r in releases] == [(t, d) for (t, _), d in zip(ENTRIES, DATES)]
+    # a type or a byline after the date is metadata, not a headline
+    assert date_line("12 March 2024 | Press release").type == "press-release" and date_line("12 March 2024 – by Jane Doe")

@@ -27,7 +27,7 @@ from typing import Any, Iterable, Iterator
 from ..dates import parse_date
 from ..records import RELEASE_TYPES, normalize_type
 
-__all__ = ["DateLine", "FIELD_LABEL", "join_labels", "date_line", "date_in", "date_of_element", "type_of", "clean_line", "DATE_RE", "numeric_order", "resolve_numeric", "date_shape"]
+__all__ = ["DateLine", "FIELD_LABEL", "join_labels", "split_dated", "date_line", "date_in", "date_of_element", "type_of", "clean_line", "DATE_RE", "numeric_order", "resolve_numeric", "date_shape"]
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -163,6 +163,22 @@ def date_line(line: str) -> DateLine | None:
     if before_ok and after_ok:
         return DateLine(found.group(0), before_type or after_type)
     return None
+
+
+_DATE_THEN_TITLE = re.compile(rf"{_PREFIX}?{_WEEKDAY}?({_DATE}){_TIME}?\s*(?:[–—|:]|\s-\s)\s*(\S.{{8,}})", re.I)
+
+
+def split_dated(line: str) -> tuple[DateLine, str] | None:
+    """(the date, the title) of a line that starts with a date and goes on with a headline
+    ("12 March 2024 – Minister condemns attack on aid convoy", a widget's one-line entries), or
+    None. The rest must be a headline: three words or more, no type label, no second date."""
+    found = _DATE_THEN_TITLE.fullmatch(clean_line(line))
+    if not found:
+        return None
+    rest = found.group(2).strip()
+    if len(rest.split()) < 3 or type_of(rest) is not None or DATE_RE.search(rest) or _META_PART.match(rest):
+        return None
+    return DateLine(found.group(1)), rest
 
 
 def _fields_line(text: str) -> DateLine | None:

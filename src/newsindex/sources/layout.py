@@ -30,7 +30,7 @@ from typing import Any, Callable, Sequence
 from ._common import log
 from .datelines import date_line, date_shape
 
-__all__ = ["decide", "template", "trim", "join_stacked_dates", "drop_repeated", "demote_odd_dates", "merge_adjacent_dates", "kind", "repeated_titles", "same_text"]
+__all__ = ["decide", "template", "trim", "join_stacked_dates", "drop_repeated", "demote_odd_dates", "merge_adjacent_dates", "kind", "repeated_titles", "same_text", "is_heading"]
 
 #: A paragraph that recurs in this many segments (and in a third of them) is page furniture.
 _REPEATS = 3
@@ -255,3 +255,9 @@ def repeated_titles(paras: list, kinds: Sequence[str]) -> int:
         if any(same_text(title, p.text) for p in paras[at + 1 : end]):
             count += 1
     return count
+
+
+def is_heading(para: Any) -> bool:
+    """A page heading ("Latest news", "Press releases"): one short line that is not a sentence."""
+    text = para.text.strip()
+    return len(para.lines) == 1 and len(text.split()) <= 5 and not text.endswith((".", "…", ":", "?", "!")) and '"' not in text

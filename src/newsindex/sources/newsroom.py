@@ -52,9 +52,9 @@ from typing import Iterable, Iterator
 from ..dates import parse_date
 from ..errors import SourceError
 from ..records import Release
-from .datelines import DateLine, clean_line, join_labels, date_line, numeric_order, resolve_numeric, type_of
+from .datelines import DateLine, clean_line, join_labels, split_dated, date_line, numeric_order, resolve_numeric, type_of
 from .chrome import CHROME, LABEL, NUMBER, credit_of, is_caption as _is_caption
-from .layout import decide, demote_odd_dates, drop_repeated, join_stacked_dates, kind, merge_adjacent_dates, repeated_titles, same_text, template, trim
+from .layout import decide, demote_odd_dates, drop_repeated, join_stacked_dates, kind, is_heading, merge_adjacent_dates, repeated_titles, same_text, template, trim
 from ._common import MAX_RECORD_BYTES, Item, Source, lines_of, log, source_label, source_name, too_big
 
 __all__ = ["parse", "credit_of", "type_of"]
@@ -128,6 +128,13 @@ def _paragraphs(source: Source, path: str) -> Iterator[_Para | _Oversize]:
             continue
         date = date_line(text)
         kind = None if date else type_of(text)
+        dated = None if date or kind else split_dated(text)
+        if dated:  # "12 March 2024 – Title": the date line, then the title starts a paragraph
+            if current:
+                yield current
+            yield _Para(line.number, [dated[0].text], date=dated[0], size=len(text))
+            current = _Para(line.number, [dated[1]], size=len(dated[1]))
+            continue
         if date or kind:
             if current:
                 yield current
@@ -197,7 +204,7 @@ def _split(entry: _Entry, path: str) -> tuple[str, str, str, str, int] | None:
             # No type line and no caption: a headline and its summary are the last two paragraphs.
             cut = len(body) - 2 if len(body[-2].text) <= _MAX_TITLE else len(body) - 1
             skipped, body = body[:cut], body[cut:]
-        elif entry.first and len(body) == 2 and _is_heading(body[0]) and len(body[1].lines) >= 2:
+        elif entry.first and len(body) == 2 and is_heading(body[0]) and len(body[1].lines) >= 2:
             # A page heading ("Our news"), then the headline with its summary on the next lines.
             skipped, body = body[:1], body[1:]
         else:
@@ -276,12 +283,6 @@ def _looks_like_entry(paras: Iterable[_Para]) -> bool:
     return any(p.type is not None or _is_caption(p.text) or any(len(t) >= _SUMMARY_LENGTH for t in p.lines) for p in paras)
 
 
-def _is_heading(para: _Para) -> bool:
-    """A page heading ("Latest news", "Press releases"): one short line that is not a sentence."""
-    text = para.text.strip()
-    return len(para.lines) == 1 and len(text.split()) <= 5 and not text.endswith((".", "…", ":", "?", "!")) and '"' not in text
-
-
 def _incomplete(paras: list[_Para], path: str) -> SourceError:
     entry = _Entry(paras=paras)
     body = [p for p in paras if p.type is None and not _is_caption(p.text)] or paras
@@ -339,7 +340,7 @@ def _layout_at_first_date(pending: list[_Para], para: _Para) -> str:
     kinds = [kind(p, _is_caption) for p in pending]
     # a type line counts when an entry's title follows it ("News" in a menu is not one)
     typed = any(k == "T" and any(later in "HS" for later in kinds[i + 1 :]) for i, k in enumerate(kinds))
-    only_headings = all(_is_heading(p) or kind(p, _is_caption) == "N" for p in content) and not typed
+    only_headings = all(is_heading(p) or kind(p, _is_caption) == "N" for p in content) and not typed
     return "first" if (para.date is not None and para.date.type) or only_headings else "last"
 
 
@@ -378,7 +379,7 @@ def parse(source: Source) -> Iterator[Item]:
             content = [p for p in pending if p.type is None and not _is_caption(p.text)]
             # Before the first date of a date-last page comes a whole entry (a title and its
             # summary, usually a type line); before that of a date-first page, only headings.
-            only_headings = all(_is_heading(p) for p in content) and not any(p.type for p in pending)
+            only_headings = all(is_heading(p) for p in content) and not any(p.type for p in pending)
             layout = layout or ("first" if para.date.type or only_headings or skipping else "last")
             seen_first = True
             log.debug("%s: date-%s layout (decided at line %d)", path, layout, para.line)
