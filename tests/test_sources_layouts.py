@@ -258,3 +258,16 @@ def test_one_line_entries_of_a_date_then_a_headline_are_split(sep):
     assert errors == [] and [(r.title, r.date) for r in releases] == [(t, d) for (t, _), d in zip(ENTRIES, DATES)]
     # a type or a byline after the date is metadata, not a headline
     assert date_line("12 March 2024 | Press release").type == "press-release" and date_line("12 March 2024 – by Jane Doe")
+
+
+@pytest.mark.parametrize("order", ["first", "last"])
+def test_where_both_ends_fit_the_blank_lines_tell_which_title_a_date_goes_with(order):
+    """No summaries, a long heading above the first date, long footer lines after the last:
+    both readings fit the page's ends; each date is printed in one block with its own title."""
+    blocks = "".join((f"{d:%B %d, %Y}\n{t}" if order == "first" else f"{t}\n{d:%B %d, %Y}") + "\n\n" for (t, _), d in zip(ENTRIES, DATES))
+    text = ("Main menu\n\nLatest news and statements from our offices\n\n" + blocks +
+            "Sign up for our newsletter today\n\nGet the latest news in your inbox every week\n\nPrivacy policy\n")
+    releases, errors = read(text)
+    got = [(r.title, r.date) for r in releases]
+    assert all(pair in got for pair in ((t, d) for (t, _), d in zip(ENTRIES, DATES))), got
+    assert not any(d in DATES and (t, d) not in zip([t for t, _ in ENTRIES], DATES) for t, d in got)  # no neighbour's date

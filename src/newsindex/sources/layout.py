@@ -30,7 +30,7 @@ from typing import Any, Callable, Sequence
 from ._common import log
 from .datelines import date_line, date_shape
 
-__all__ = ["decide", "template", "trim", "join_stacked_dates", "drop_repeated", "demote_odd_dates", "merge_adjacent_dates", "kind", "repeated_titles", "same_text", "is_heading"]
+__all__ = ["decide", "template", "trim", "join_stacked_dates", "drop_repeated", "demote_odd_dates", "merge_adjacent_dates", "kind", "repeated_titles", "same_text", "is_heading", "sides"]
 
 #: A paragraph that recurs in this many segments (and in a third of them) is page furniture.
 _REPEATS = 3
@@ -158,13 +158,14 @@ def template(kinds: Sequence[str]) -> str:
     return shapes.most_common(1)[0][0] if shapes else ""
 
 
-def decide(kinds: Sequence[str], *, repeats: int = 0) -> str | None:
+def decide(kinds: Sequence[str], *, repeats: int = 0, sides: tuple[int, int] | None = None) -> str | None:
     """"first", "last", "middle", or None when the page's ends do not tell (see the module doc).
 
     ``kinds``: one letter per paragraph (see :func:`kind`), "D" for each date. ``repeats``: how
     many dates have the title-like line just above them printed again below them (a teaser that
     opens with the headline in capitals): no reading but ``middle`` makes sense of that, since
-    under ``first`` an entry's last line would be the next entry's title.
+    under ``first`` an entry's last line would be the next entry's title. ``sides``: see
+    :func:`sides`, consulted when both ends of the page fit both readings.
     """
     shape = template(kinds)
     if not shape:
@@ -198,7 +199,29 @@ def decide(kinds: Sequence[str], *, repeats: int = 0) -> str | None:
         return "last"
     if fits_tail and not fits_head:
         return "first"
+    if sides is not None:  # both ends fit: the blank lines tell which text a date goes with
+        below, above = sides
+        if below * 3 >= dates * 2 and above * 6 <= dates:
+            return "first"
+        if above * 3 >= dates * 2 and below * 6 <= dates:
+            return "last"
     return None
+
+
+def sides(paras: list) -> tuple[int, int]:
+    """(dates printed in one block with the line below them and apart from the line above, the
+    other way round). A browser's text puts a blank line between blocks, so a date belongs to
+    the text it is printed with ("12 March 2024" / "Title" / blank: date first)."""
+    below = above = 0
+    for i, para in enumerate(paras):
+        if getattr(para, "date", None) is None or i == 0 or i + 1 == len(paras):
+            continue
+        before, after = paras[i - 1], paras[i + 1]
+        tight_above = before.line + len(before.lines) == para.line
+        tight_below = para.line + len(para.lines) == after.line
+        below += tight_below and not tight_above
+        above += tight_above and not tight_below
+    return below, above
 
 
 def trim(kinds: Sequence[str], layout: str) -> tuple[int, int]:

@@ -54,7 +54,7 @@ from ..errors import SourceError
 from ..records import Release
 from .datelines import DateLine, clean_line, join_labels, split_dated, date_line, numeric_order, resolve_numeric, type_of
 from .chrome import CHROME, LABEL, NUMBER, credit_of, is_caption as _is_caption
-from .layout import decide, demote_odd_dates, drop_repeated, join_stacked_dates, kind, is_heading, merge_adjacent_dates, repeated_titles, same_text, template, trim
+from .layout import decide, demote_odd_dates, drop_repeated, join_stacked_dates, kind, is_heading, merge_adjacent_dates, repeated_titles, same_text, sides, template, trim
 from ._common import MAX_RECORD_BYTES, Item, Source, lines_of, log, source_label, source_name, too_big
 
 __all__ = ["parse", "credit_of", "type_of"]
@@ -320,7 +320,7 @@ def _page(source: Source, path: str) -> tuple[list[_Para | _Oversize], str | Non
     if any(isinstance(p, _Oversize) for p in paras):
         return paras, None  # the reader's own rule, which skips what follows an oversize record
     kinds = [kind(p, _is_caption) for p in paras]  # type: ignore[arg-type]
-    layout = decide(kinds, repeats=repeated_titles(paras, kinds))  # type: ignore[arg-type]
+    layout = decide(kinds, repeats=repeated_titles(paras, kinds), sides=sides(paras))  # type: ignore[arg-type]
     log.debug("%s: layout from the page's shape: %s", path, layout or "not decided by it")
     if layout is None and "D" in kinds:
         layout = _layout_at_first_date(paras[: kinds.index("D")], paras[kinds.index("D")])  # type: ignore[arg-type]
