@@ -450,8 +450,6 @@ def parse(source: Source, *, base_url: str = "") -> Iterator[Item]:
     from .html_article import parse_article
 
     items = list(parse_article(text, root, path, label, base_url=base_url))
-    if len(items) == 1 and isinstance(items[0], SourceError) and not entries:
-        raise items[0]  # neither a listing nor an article: the whole file is the problem
     undated = 0 if entries else _undated_listing(root)
     thin = not items or isinstance(items[0], SourceError) or len(items[0].body) < _MIN_ARTICLE
     if undated and thin:
@@ -460,6 +458,11 @@ def parse(source: Source, *, base_url: str = "") -> Iterator[Item]:
             f"a listing page ({undated} links to releases) but no entry shows a date: nothing indexed "
             "(dates are never guessed); save a listing that shows dates, or the release pages themselves",
         )
+    if len(items) == 1 and isinstance(items[0], SourceError) and not entries:
+        raise items[0]  # neither a listing nor an article: the whole file is the problem
+    for item in items:
+        if isinstance(item, Release) and item.date is None:
+            log.warning("%s: article %r shows no publication date; indexed without one", path, item.title[:60])
     yield from items
 
 

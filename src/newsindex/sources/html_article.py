@@ -173,8 +173,6 @@ def parse_article(text: str, root, path: str, label: str, *, base_url: str = "")
             date = _dt.date.fromisoformat(str(data["date"])[:10])
         except ValueError:
             date = None
-    if date is None:
-        log.warning("%s: article %r shows no publication date; indexed without one", path, title[:60])
     summary = _meta(root, "description", "og:description")
     body = _with_first_paragraph(root, body, summary)
     url = data.get("url") or _meta(root, "og:url") or base_url
