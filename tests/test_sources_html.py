@@ -321,6 +321,21 @@ def test_an_html_listing_fetched_by_url_is_read_by_the_html_reader_with_absolute
     assert [r.url for r in releases] == [server.url(f"/news/{i}") for i in range(3)]
 
 
+def test_a_listing_served_as_plain_text_is_read_as_a_saved_text_page():
+    from test_sources_url import Server
+
+    server = Server()
+    server.routes["/news.txt"] = (200, {"Content-Type": "text/plain; charset=utf-8"}, (FIXTURES.parent / "newsroom_sample.txt").read_bytes())
+    server.thread.start()
+    try:
+        releases = list(load_releases(server.url("/news.txt")))
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
+        server.thread.join(timeout=5)
+    assert len(releases) == 12
+
+
 def test_a_card_link_of_type_title_and_date_blocks_gives_the_title_block():
     cards = "".join(f'<div class="card"><a class="card__link" href="/n/{i}"><p class="card__type">Press Release</p>'
                     f'<p class="card__title">Release number {i} about the region</p><p class="card__date">December {3 + i}, 2021</p></a></div>'

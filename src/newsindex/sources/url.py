@@ -144,6 +144,10 @@ def parse_fetched(fetched: Fetched, *, asked: str = "") -> Iterator[Item]:
         from .html import parse as parse_html
 
         yield from parse_html(_stream(fetched.content, name), base_url=fetched.url)
+    elif kind == "newsroom":  # a listing page served as plain text
+        from .newsroom import parse as parse_text
+
+        yield from parse_text(_stream(fetched.content, name))
     elif kind in ("jsonl", "csv"):
         from .csvfile import parse as parse_csv
         from .jsonl import parse as parse_jsonl
@@ -177,4 +181,6 @@ def _kind(fetched: Fetched) -> str:
         return "jsonl"
     if ctype == "text/csv":
         return "csv"
+    if ctype == "text/plain":
+        return "newsroom"
     return ""
