@@ -14,9 +14,9 @@ newsroom that misbehaves costs a clear error and never a hung or bloated run:
   bodies raise :class:`~newsindex.errors.FetchError` (a SourceError naming the URL), which
   a lenient multi-source run reports as a file-level reject and goes on.
 * **Dispatch on content**: a feed (an XML/RSS/Atom content type, or a body that starts like
-  one) goes to :mod:`.feed`, with the final URL as the base of relative links; an HTML page to
-  the HTML reader; JSON Lines and CSV to theirs; anything else (an image, a PDF) is refused
-  with its content type.
+  one) goes to :mod:`.feed`, with the final URL as the base of relative links; an HTML page
+  (listing or article) to :mod:`.html`, likewise; plain text to the newsroom text reader; JSON
+  Lines and CSV to theirs; anything else (an image, a PDF) is refused with its content type.
 """
 
 from __future__ import annotations
