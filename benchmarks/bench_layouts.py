@@ -17,6 +17,10 @@ script builds pages the way newsrooms vary them and scores each entry as ``bench
   category links, a featured post above the river, stacked date boxes, card links of type /
   title / date blocks, ReliefWeb-style field lists with two dates, GOV.UK-style metadata lists) x 9 date forms x with or
   without teasers x with or without a dated "Recent posts" sidebar.
+* **articles**: single release pages of 6 markups (date after or before an ``<h1>``, an ``<h2>``
+  headline and no ``<h1>``, the date only in meta tags, a dateline "GENEVA, 12 March 2024 –",
+  a byline with ``<time>``) x 9 date forms x a "Latest news" box of other dated releases (none,
+  after, before the article) x 3 draws: the headline with its own date.
 * **HTML as text**: the same HTML pages as a browser's "save as text" gives them (format
   ``newsroom``).
 
@@ -152,6 +156,36 @@ def html_page(rng, n, style, form, teaser, sidebar) -> tuple[str, list]:
     return doc, [(t, d) for t, _, d in entries]
 
 
+ARTICLE_STYLES = ["h1-date-after", "h1-date-before", "h2-no-h1", "meta-only", "dateline", "byline-time"]
+
+
+def article_page(rng, style: str, form: str, latest: str) -> tuple[str, list]:
+    """One release page: its headline and date shown as publishers do, the text, and maybe a
+    "Latest news" box of other dated releases before or after it."""
+    title, day = rng.choice(TITLES), dt.date(2024, 6, 28) - dt.timedelta(days=rng.randint(0, 700))
+    when = day.strftime(form)
+    text = "".join(f"<p>{html.escape(rng.choice(SUMMARIES))} {html.escape(rng.choice(SUMMARIES))}</p>" for _ in range(6))
+    head = {
+        "h1-date-after": f"<h1>{html.escape(title)}</h1><p class='date'>{when}</p>",
+        "h1-date-before": f"<p class='date'>{when}</p><h1>{html.escape(title)}</h1>",
+        "h2-no-h1": f"<h2>{html.escape(title)}</h2><div class='meta'><span>{when}</span></div>",
+        "meta-only": f"<h1>{html.escape(title)}</h1>",
+        "dateline": f"<h1>{html.escape(title)}</h1>",
+        "byline-time": f"<h1>{html.escape(title)}</h1><div class='byline'>By Jane Doe, <time datetime='{day}'>{when}</time></div>",
+    }[style]
+    if style == "dateline":
+        text = f"<p>GENEVA, {day:%d %B %Y} – {html.escape(SUMMARIES[0])}</p>" + text
+    meta = f'<meta property="article:published_time" content="{day}T09:00:00Z">' if style == "meta-only" else ""
+    old = day - dt.timedelta(days=30)
+    box = ('<div class="block"><h3>Latest news</h3><ul>' + "".join(
+        f'<li><a href="/n/{k}">Another release number {k} of the office</a> <span>{(old - dt.timedelta(days=k)).strftime(form)}</span></li>'
+        for k in range(6)) + "</ul></div>")
+    article = f"<article>{head}{text}</article>"
+    body = {"none": article, "after": article + box, "before": box + article}[latest]
+    doc = f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(title)} | Ministry</title>{meta}</head><body>{body}</body></html>"
+    return doc, [(title, day)]
+
+
 def score(page: str, truth: list, name: str, fmt: str) -> tuple[int, int, int, bool]:
     stream = io.BytesIO(page.encode("utf-8"))
     stream.name = name
@@ -175,16 +209,21 @@ def run(seed: int, verbose: bool) -> list[str]:
     html_cases = list(itertools.product(STYLES, HTML_FORMS, [True, False], [False, True]))
     from bench_pages import as_text  # (the browser's "save as text" of a page)
 
-    for reading, cases in (("text", text_cases), ("html", html_cases), ("html as text", html_cases)):
+    article_cases = list(itertools.product(ARTICLE_STYLES, HTML_FORMS, ["none", "after", "before"], range(3)))
+    for reading, cases in (("text", text_cases), ("html", html_cases), ("html as text", html_cases), ("articles", article_cases)):
         started = time.perf_counter()
         total = right = wrong = extras = crashes = 0
         bad: Counter = Counter()
         for case in cases:
             n = rng.choice([4, 7, 12] if reading == "text" else [3, 5, 10, 20])
-            page, truth = text_page(rng, n, *case) if reading == "text" else html_page(rng, n, *case)
+            if reading == "articles":
+                page, truth = article_page(rng, *case[:3])
+            else:
+                page, truth = text_page(rng, n, *case) if reading == "text" else html_page(rng, n, *case)
             if reading == "html as text":
                 page = as_text(page.encode("utf-8"))
-            r, w, x, crashed = score(page, truth, "p.html" if reading == "html" else "p.txt", "html" if reading == "html" else "newsroom")
+            fmt = "html" if reading in ("html", "articles") else "newsroom"
+            r, w, x, crashed = score(page, truth, "p.html" if fmt == "html" else "p.txt", fmt)
             total, right, wrong, extras, crashes = total + len(truth), right + r, wrong + w, extras + x, crashes + crashed
             if r != len(truth) or x:
                 bad[(case[1], f"type {case[2]}", "summaries" if case[3] else "no summaries", "cut" if case[5] else "whole")

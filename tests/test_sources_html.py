@@ -344,3 +344,11 @@ def test_a_card_link_of_type_title_and_date_blocks_gives_the_title_block():
     releases, errors = read(f"<html><body><main>{cards}{emphasis}</main></body></html>")
     assert errors == [] and [(r.title, r.date.day) for r in releases] == [
         *((f"Release number {i} about the region", 3 + i) for i in range(3)), ("A release with emphasised words inside", 9)]
+
+
+def test_an_article_dated_only_by_its_dateline_is_not_given_a_latest_news_date():
+    page = (f"<html><head><title>Experts call for inquiry | UN</title></head><body><article><h1>Experts call for inquiry</h1>"
+            f"<p>GENEVA, 24 November 2022 – The experts said reports of torture must be investigated promptly.</p>{ARTICLE_TEXT}</article>"
+            f"{LATEST}</body></html>")
+    (release,), errors = read(page)
+    assert errors == [] and (release.title, release.date) == ("Experts call for inquiry", dt.date(2022, 11, 24))

@@ -22,12 +22,14 @@ from typing import Iterator
 from ..errors import SourceError
 from ..records import Release
 from ._common import Item, log
-from .datelines import date_in, date_line, date_of_element
+from .datelines import DATE_RE, date_in, date_line, date_of_element
 
 __all__ = ["parse_article"]
 
 _SPACE = re.compile(r"\s+")
 _SITE_SUFFIX = re.compile(r"\s+[|–—·:-]\s+.*$")
+#: A dateline opening the text: "GENEVA, 12 March 2024 –", "WASHINGTON (March 3, 2021) -".
+_DATELINE = re.compile(rf"^[^\W\d][\w .'/-]{{1,40}}?(?:,\s*|\s*\()({DATE_RE.pattern})\)?\s*[–—:-]", re.I)
 
 
 def _norm(text: str) -> str:
@@ -89,8 +91,13 @@ def _shown_date(root, headline) -> _dt.date | None:
     for element in elements[at + 1 :]:
         if element in inside:
             continue
-        if element.tag == "p" and len(_norm(element.text_content())) > 200:
-            break
+        if element.tag == "p":
+            opening = _DATELINE.match(_SPACE.sub(" ", element.text_content()).strip())
+            found = date_in(opening.group(1)) if opening else None  # "GENEVA, 12 March 2024 – The…"
+            if found:
+                return found[0]
+            if len(_norm(element.text_content())) > 200:
+                break  # the text has begun
         day = date_of(element)
         if day is not None:
             return day
