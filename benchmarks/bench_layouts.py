@@ -8,14 +8,14 @@ The real pages of ``bench_pages.py`` are few; the lead checks on pages of other 
 script builds pages the way newsrooms vary them and scores each entry as ``bench_pages.py`` does
 (right = the title with its own date; wrong date = a neighbour's; extras = chrome indexed):
 
-* **text** (format ``newsroom``): 14 date forms x date first / last / between title and summary
+* **text** (format ``newsroom``): 17 date forms (German, French, Spanish among them) x date first / last / between title and summary
   x a type line (none, above the title, below the date, beside the date) x with or without
   summaries x blank lines or not x a cut-off last entry or not x a "Read more" per entry;
   header menus, share buttons, a pager and a footer on every page.
 * **HTML** (format ``html``): 13 entry markups (``<article>`` with ``<time>``, date-first Drupal
   rows, list items, table rows, whole-card links, ``<dl>``, bare siblings, blog bylines with
   category links, a featured post above the river, stacked date boxes, card links of type /
-  title / date blocks, ReliefWeb-style field lists with two dates, GOV.UK-style metadata lists) x 9 date forms x with or
+  title / date blocks, ReliefWeb-style field lists with two dates, GOV.UK-style metadata lists) x 11 date forms (German and French among them) x with or
   without teasers x with or without a dated "Recent posts" sidebar.
 * **articles**: single release pages of 6 markups (date after or before an ``<h1>``, an ``<h2>``
   headline and no ``<h1>``, the date only in meta tags, a dateline "GENEVA, 12 March 2024 –",
@@ -74,9 +74,21 @@ SUMMARIES = [
 ]
 TEXT_FORMS = ["%d %B %Y", "%A %d %B %Y", "%b %d, %Y", "%B %d, %Y", "• %B %d, %Y", "%Y-%m-%d", "%d.%m.%Y", "%d %b %Y",
               "%A, %B %d, %Y", "Posted on %B %d, %Y", "%B %d, %Y at 10:30 am", "By Jane Doe | %B %d, %Y", "%Y/%m/%d",
-              "Published: %d %B %Y"]
+              "Published: %d %B %Y", "%d. {de} %Y", "%d {fr} %Y", "%d de {es} de %Y"]
 HTML_FORMS = ["%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%Y-%m-%d", "%d.%m.%Y", "%A, %B %d, %Y", "Posted on %B %d, %Y",
-              "By Jane Doe | %B %d, %Y", "%d %b %Y"]
+              "By Jane Doe | %B %d, %Y", "%d %b %Y", "%d. {de} %Y", "%d {fr} %Y"]
+_DE = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember".split()
+_FR = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+_ES = "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre".split()
+
+
+def when(day: dt.date, form: str) -> str:
+    """``day`` printed in ``form``: strftime, plus {de} {fr} {es} for German, French and Spanish month names."""
+    for key, names in (("{de}", _DE), ("{fr}", _FR), ("{es}", _ES)):
+        form = form.replace(key, names[day.month - 1])
+    return day.strftime(form)
+
+
 HEADER = ["Skip to main content", "Main menu\nHome\nAbout us\nNews\nContact", "Search", "Press releases | Example Org",
           "Facebook Share", "Twitter Share", "Newsroom"]
 FOOTER = ["Load more", "Pages\n1\n2\n3\nNext ›", "Follow us", "Privacy policy", "Cookie settings",
@@ -95,47 +107,47 @@ def text_page(rng, n, form, order, typed, summaries, blank, cut, read_more) -> t
     out = list(HEADER)
     entries = _entries(rng, n)
     for title, summary, day in entries:
-        when, label = day.strftime(form), rng.choice(["Press Release", "News", "Statement", "Report"])
+        when_, label = when(day, form), rng.choice(["Press Release", "News", "Statement", "Report"])
         if typed == "beside":
-            when += " • " + label
+            when_ += " • " + label
         more = [summary] if summaries else []
         line = [label] if typed in ("above", "below") else []
         if order == "first":
-            parts = [when, *line, title, *more]
+            parts = [when_, *line, title, *more]
         elif order == "last":
-            parts = [*line, title, *more, when]
+            parts = [*line, title, *more, when_]
         else:
-            parts = [title, when, *line, *more]
+            parts = [title, when_, *line, *more]
         if read_more:
             parts = parts[:-1] + ["Read more", parts[-1]] if order == "last" else parts + ["Read more"]
         out.append(sep.join(parts))
     if cut:  # the saved page stops inside its last entry
-        out.append((entries[-1][2] - dt.timedelta(days=3)).strftime(form) if order == "first" else
+        out.append(when(entries[-1][2] - dt.timedelta(days=3), form) if order == "first" else
                    "Yemen: civilians killed in air strike on a market" + sep + "An air strike hit a market on Tuesday, killing twelve.")
     return "\n\n".join(out + FOOTER) + "\n", [(t, d) for t, _, d in entries]
 
 
 def _html_entry(style: str, i: int, title: str, summary: str, day: dt.date, form: str, teaser: bool) -> str:
-    when, href = day.strftime(form), f"/news/{i}"
+    when_, href = when(day, form), f"/news/{i}"
     s = f"<p>{html.escape(summary)}</p>" if teaser else ""
     a = f'<a href="{href}">{html.escape(title)}</a>'
     return {
-        "article": f'<article class="post post-{i}"><h2 class="entry-title">{a}</h2><div class="meta"><time datetime="{day}">{when}</time></div>{s}</article>',
-        "date-first-div": f'<div class="views-row views-row-{i}"><div class="date">{when}</div><h3>{a}</h3>{s}<a class="more" href="{href}">Read more</a></div>',
-        "li": f'<li><span class="date">{when}</span> – {a}{s}</li>',
-        "tr": f'<tr class="{"odd" if i % 2 else "even"}"><td>{a}</td><td class="date">{when}</td></tr>',
-        "card": f'<div class="card"><a class="card-link" href="{href}"><img src="x.jpg" alt=""><h3>{html.escape(title)}</h3><span>{when}</span></a>{s}</div>',
-        "dl": f"<dt>{when}</dt><dd>{a}{s}</dd>",
-        "bare": f'<h4>{a}</h4><p class="date">{when}</p>{s}',
-        "tags": f'<div class="item"><h2>{a}</h2><p class="byline">{when} in <a href="/tag/a{i}">Human rights</a>, <a href="/tag/b{i}">Asia</a></p>{s}<p><a href="/c{i}">3 Comments</a></p></div>',
-        "hero": (f'<div class="featured"><h1>{a}</h1><p class="hero-date">{when}</p>{s}</div>' if i == 0 else
-                 f'<div class="river-item"><h3>{a}</h3><p class="d">{when}</p>{s}</div>'),
-        "typecard": f'<div class="card"><a class="card__link" href="{href}"><p class="card__type">Press Release</p><p>{html.escape(title)}</p><p>{when}</p></a>{s}</div>',
+        "article": f'<article class="post post-{i}"><h2 class="entry-title">{a}</h2><div class="meta"><time datetime="{day}">{when_}</time></div>{s}</article>',
+        "date-first-div": f'<div class="views-row views-row-{i}"><div class="date">{when_}</div><h3>{a}</h3>{s}<a class="more" href="{href}">Read more</a></div>',
+        "li": f'<li><span class="date">{when_}</span> – {a}{s}</li>',
+        "tr": f'<tr class="{"odd" if i % 2 else "even"}"><td>{a}</td><td class="date">{when_}</td></tr>',
+        "card": f'<div class="card"><a class="card-link" href="{href}"><img src="x.jpg" alt=""><h3>{html.escape(title)}</h3><span>{when_}</span></a>{s}</div>',
+        "dl": f"<dt>{when_}</dt><dd>{a}{s}</dd>",
+        "bare": f'<h4>{a}</h4><p class="date">{when_}</p>{s}',
+        "tags": f'<div class="item"><h2>{a}</h2><p class="byline">{when_} in <a href="/tag/a{i}">Human rights</a>, <a href="/tag/b{i}">Asia</a></p>{s}<p><a href="/c{i}">3 Comments</a></p></div>',
+        "hero": (f'<div class="featured"><h1>{a}</h1><p class="hero-date">{when_}</p>{s}</div>' if i == 0 else
+                 f'<div class="river-item"><h3>{a}</h3><p class="d">{when_}</p>{s}</div>'),
+        "typecard": f'<div class="card"><a class="card__link" href="{href}"><p class="card__type">Press Release</p><p>{html.escape(title)}</p><p>{when_}</p></a>{s}</div>',
         "metadl": (f'<article class="river"><h3><a href="{href}">{html.escape(title)}</a></h3>{s}<dl><dt>Format</dt><dd>News and Press Release</dd>'
-                   f'<dt>Source</dt><dd><a href="/s/{i}">OCHA</a></dd><dt>Posted</dt><dd><time datetime="{day}">{when}</time></dd>'
-                   f'<dt>Originally published</dt><dd><time datetime="{day}">{when}</time></dd></dl></article>'),
+                   f'<dt>Source</dt><dd><a href="/s/{i}">OCHA</a></dd><dt>Posted</dt><dd><time datetime="{day}">{when_}</time></dd>'
+                   f'<dt>Originally published</dt><dd><time datetime="{day}">{when_}</time></dd></dl></article>'),
         "govuk": (f'<li class="doc"><a class="govuk-link" href="{href}">{html.escape(title)}</a>{s}<ul class="meta"><li>Press release</li>'
-                  f'<li><time datetime="{day}">{when}</time></li></ul></li>'),
+                  f'<li><time datetime="{day}">{when_}</time></li></ul></li>'),
         "datebox": f'<div class="row"><div class="datebox">\n<span>{day:%b}</span>\n<span>{day.day}</span>\n<span>{day.year}</span>\n</div><h2>{a}</h2>{s}</div>',
     }[style]
 
@@ -149,7 +161,7 @@ def html_page(rng, n, style, form, teaser, sidebar) -> tuple[str, list]:
     if sidebar:
         old = entries[0][2] - dt.timedelta(days=400)
         side = ('<div class="sidebar"><h3>Recent posts</h3><ul>' + "".join(
-            f'<li><a href="/old{k}">Older story number {k} about the world</a> <span>{(old - dt.timedelta(days=k)).strftime(form)}</span></li>'
+            f'<li><a href="/old{k}">Older story number {k} about the world</a> <span>{when(old - dt.timedelta(days=k), form)}</span></li>'
             for k in range(3)) + "</ul></div>")
     foot = '<footer><a href="/privacy">Privacy policy</a> <a href="/terms">Terms of use</a></footer><div class="pager"><a href="?page=2">Next page ›</a></div>'
     doc = f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>News | Example</title></head><body>{nav}<main><h1>Press releases</h1>{body}</main>{side}{foot}</body></html>'
@@ -163,22 +175,22 @@ def article_page(rng, style: str, form: str, latest: str) -> tuple[str, list]:
     """One release page: its headline and date shown as publishers do, the text, and maybe a
     "Latest news" box of other dated releases before or after it."""
     title, day = rng.choice(TITLES), dt.date(2024, 6, 28) - dt.timedelta(days=rng.randint(0, 700))
-    when = day.strftime(form)
+    shown = when(day, form)
     text = "".join(f"<p>{html.escape(rng.choice(SUMMARIES))} {html.escape(rng.choice(SUMMARIES))}</p>" for _ in range(6))
     head = {
-        "h1-date-after": f"<h1>{html.escape(title)}</h1><p class='date'>{when}</p>",
-        "h1-date-before": f"<p class='date'>{when}</p><h1>{html.escape(title)}</h1>",
-        "h2-no-h1": f"<h2>{html.escape(title)}</h2><div class='meta'><span>{when}</span></div>",
+        "h1-date-after": f"<h1>{html.escape(title)}</h1><p class='date'>{shown}</p>",
+        "h1-date-before": f"<p class='date'>{shown}</p><h1>{html.escape(title)}</h1>",
+        "h2-no-h1": f"<h2>{html.escape(title)}</h2><div class='meta'><span>{shown}</span></div>",
         "meta-only": f"<h1>{html.escape(title)}</h1>",
         "dateline": f"<h1>{html.escape(title)}</h1>",
-        "byline-time": f"<h1>{html.escape(title)}</h1><div class='byline'>By Jane Doe, <time datetime='{day}'>{when}</time></div>",
+        "byline-time": f"<h1>{html.escape(title)}</h1><div class='byline'>By Jane Doe, <time datetime='{day}'>{shown}</time></div>",
     }[style]
     if style == "dateline":
         text = f"<p>GENEVA, {day:%d %B %Y} – {html.escape(SUMMARIES[0])}</p>" + text
     meta = f'<meta property="article:published_time" content="{day}T09:00:00Z">' if style == "meta-only" else ""
     old = day - dt.timedelta(days=30)
     box = ('<div class="block"><h3>Latest news</h3><ul>' + "".join(
-        f'<li><a href="/n/{k}">Another release number {k} of the office</a> <span>{(old - dt.timedelta(days=k)).strftime(form)}</span></li>'
+        f'<li><a href="/n/{k}">Another release number {k} of the office</a> <span>{when(old - dt.timedelta(days=k), form)}</span></li>'
         for k in range(6)) + "</ul></div>")
     article = f"<article>{head}{text}</article>"
     body = {"none": article, "after": article + box, "before": box + article}[latest]

@@ -271,3 +271,25 @@ def test_where_both_ends_fit_the_blank_lines_tell_which_title_a_date_goes_with(o
     got = [(r.title, r.date) for r in releases]
     assert all(pair in got for pair in ((t, d) for (t, _), d in zip(ENTRIES, DATES))), got
     assert not any(d in DATES and (t, d) not in zip([t for t, _ in ENTRIES], DATES) for t, d in got)  # no neighbour's date
+
+
+@pytest.mark.parametrize("text, day", [
+    ("Montag, 3. Juli 2018", dt.date(2018, 7, 3)), ("29. April 2024", dt.date(2024, 4, 29)), ("12. Dez. 2020", dt.date(2020, 12, 12)),
+    ("Veröffentlicht am 15. Dezember 2020", dt.date(2020, 12, 15)), ("lundi 12 mars 2024", dt.date(2024, 3, 12)),
+    ("1er mars 2024", dt.date(2024, 3, 1)), ("martes, 12 de marzo de 2024", dt.date(2024, 3, 12)),
+    ("12 giugno 2023", dt.date(2023, 6, 12)), ("12 maart 2024", dt.date(2024, 3, 12)), ("12 de março de 2024", dt.date(2024, 3, 12)),
+])
+def test_dates_in_the_other_languages_newsrooms_publish_in_are_date_lines(text, day):
+    from newsindex.dates import parse_date
+
+    assert parse_date(date_line(text).text) == day
+    assert date_line("12 Mar 2024").text == "12 Mar 2024" and date_line("Mars rovers 2024") is None
+
+
+def test_a_german_listing_saved_as_text_gives_each_entry_its_date():
+    titles = ["Stadt eröffnet neues Reparaturcafé im Zentrum", "Polizei sucht Zeugen nach Unfall auf der B 54",
+              "Bürgermeister empfängt Delegation aus der Partnerstadt"]
+    days = ["27. Januar 2020", "15. Dezember 2019", "3. Juli 2019"]
+    text = "Aktuelles\n\n" + "".join(f"{d}\n\n{t}\n\nDie Stadtverwaltung informiert über die neuesten Entwicklungen in der Stadt.\n\n" for t, d in zip(titles, days))
+    releases, errors = read(text + "Impressum\n")
+    assert errors == [] and [(r.title, r.date) for r in releases] == list(zip(titles, [dt.date(2020, 1, 27), dt.date(2019, 12, 15), dt.date(2019, 7, 3)]))

@@ -12,6 +12,9 @@ A *date line* is a line whose only content besides one full date (day, month and
 * a prefix ("Published: 12 March 2024", "Posted in Press Releases on April 17, 2015 |");
 * a time ("March 12, 2024 10:00 AM ET").
 
+Dates in German, French, Spanish, Italian, Dutch and Portuguese ("Montag, 3. Juli 2018",
+"12 de marzo de 2024") are read as the English date they are (:func:`_english`).
+
 A line that merely *mentions* a date ("Remembering 4 June 1989", "Public Schedule for April
 18th - 19th") is not one: that is what keeps titles naming dates from becoming anchors.
 """
@@ -134,9 +137,59 @@ def _meta(side: str) -> tuple[bool, str]:
     return True, kind
 
 
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+#: Month names of the other languages newsrooms publish in most (German, French, Spanish,
+#: Italian, Dutch, Portuguese), full and abbreviated: a date line of theirs reads as the English one.
+_FOREIGN_MONTHS = {
+    word: number
+    for number, words in enumerate((
+        "januar jänner janvier janv enero gennaio januari janeiro",
+        "februar février fevrier févr fevr febrero febbraio februari fevereiro",
+        "märz maerz mär mars marzo maart março marco",
+        "avril avr abril aprile",
+        "mai mayo maggio mei maio",
+        "juni juin junio giugno junho",
+        "juli juillet juil julio luglio julho",
+        "août aout agosto augustus",
+        "septembre septiembre setiembre settembre setembro",
+        "oktober okt octobre octubre ottobre outubro",
+        "novembre noviembre novembro",
+        "dezember dez décembre decembre déc diciembre dicembre dezembro",
+    ), 1)
+    for word in words.split()
+} | {name.casefold(): number for number, name in enumerate(_MONTHS_EN, 1)} | {
+    name[:3].casefold(): number for number, name in enumerate(_MONTHS_EN, 1)  # (for "29. April 2024": a German day)
+} | {"sept": 9}
+_FOREIGN_DATE = re.compile(
+    r"(?<![\w.])(\d{1,2})(\.|er|º)?\s+(de\s+)?(" + "|".join(sorted(map(re.escape, _FOREIGN_MONTHS), key=len, reverse=True))
+    + r")\.?,?\s+(?:de\s+)?(\d{4})(?!\d)",
+    re.I,
+)
+_ENGLISH_MONTHS = frozenset(name.casefold() for name in _MONTHS_EN) | frozenset(name[:3].casefold() for name in _MONTHS_EN) | {"sept"}
+_FOREIGN_WEEKDAY = re.compile(
+    r"\b(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
+    r"lunes|martes|mi[ée]rcoles|jueves|viernes|s[áa]bado|domingo|luned[ìi]|marted[ìi]|mercoled[ìi]|gioved[ìi]|venerd[ìi]|sabato|"
+    r"domenica|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|(?:segunda|ter[çc]a|quarta|quinta|sexta)-feira),?\s*",
+    re.I,
+)
+_FOREIGN_PREFIX = re.compile(r"^(?:ver[öo]ffentlicht(?:\s+am)?|publi[ée](?:\s+le)?|publicado(?:\s+el)?|pubblicato(?:\s+il)?|gepubliceerd(?:\s+op)?|datum|date)\s*:?\s*", re.I)
+
+
+def _english(text: str) -> str:
+    """A line's date in another language written the English way ("Montag, 3. Juli 2018" →
+    "3 July 2018"; "12 de marzo de 2024" → "12 March 2024"), the rest of the line kept."""
+    found = _FOREIGN_DATE.search(text)
+    if not found or (found.group(4).casefold() in _ENGLISH_MONTHS and not found.group(2) and not found.group(3)):
+        return text  # an English date ("12 Mar 2024") stays as written
+    day, month, year = found.group(1), _MONTHS_EN[_FOREIGN_MONTHS[found.group(4).casefold()] - 1], found.group(5)
+    before = _FOREIGN_PREFIX.sub("", _FOREIGN_WEEKDAY.sub("", text[: found.start()]))
+    return f"{before}{int(day)} {month} {year}{text[found.end() :]}"
+
+
 def date_line(line: str) -> DateLine | None:
-    """The date a date line carries, or None when ``line`` is not a date line (see the module doc)."""
-    text = clean_line(line)
+    """The date a date line carries, or None when ``line`` is not a date line (see the module doc).
+    Dates in German, French, Spanish, Italian, Dutch and Portuguese are read too (see _english)."""
+    text = _english(clean_line(line))
     if len(text) > (160 if _FIELD_SEPARATORS.search(text) else 100) or not re.search(r"\d{4}|\d/\d{2}\b", text):
         return None
     if len(text) <= 80:
@@ -172,7 +225,7 @@ def split_dated(line: str) -> tuple[DateLine, str] | None:
     """(the date, the title) of a line that starts with a date and goes on with a headline
     ("12 March 2024 – Minister condemns attack on aid convoy", a widget's one-line entries), or
     None. The rest must be a headline: three words or more, no type label, no second date."""
-    found = _DATE_THEN_TITLE.fullmatch(clean_line(line))
+    found = _DATE_THEN_TITLE.fullmatch(_english(clean_line(line)))
     if not found:
         return None
     rest = found.group(2).strip()
