@@ -19,7 +19,7 @@ script builds pages the way newsrooms vary them and scores each entry as ``bench
   without teasers x with or without a dated "Recent posts" sidebar.
 * **articles**: single release pages of 6 markups (date after or before an ``<h1>``, an ``<h2>``
   headline and no ``<h1>``, the date only in meta tags, a dateline "GENEVA, 12 March 2024 –",
-  a byline with ``<time>``) x 9 date forms x a "Latest news" box of other dated releases (none,
+  a byline with ``<time>``) x 11 date forms x a "Latest news" box of other dated releases (none,
   after, before the article) x 3 draws: the headline with its own date.
 * **HTML as text**: the same HTML pages as a browser's "save as text" gives them (format
   ``newsroom``).
