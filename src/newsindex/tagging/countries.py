@@ -33,18 +33,35 @@ from importlib import resources
 __all__ = ["CountryTag", "tag_countries", "country_name", "Gazetteer", "gazetteer"]
 
 #: Weight of one mention by kind of word.
-KIND_WEIGHT = {"n": 1.0, "x": 1.0, "p": 0.8, "d": 0.7, "w": 0.5}
+KIND_WEIGHT = {"n": 1.0, "x": 1.0, "p": 0.8, "i": 0.9, "d": 0.7, "w": 0.5}
 TITLE_FACTOR = 2.0
 LEAD_FACTOR = 1.5
 LEAD_CHARS = 300
 DATELINE_FACTOR = 2.0
-#: A country needs this much evidence in all (one plain mention in the body is 1.0)...
+#: A mention this far into a text (past the summary a short release is) weighs BODY_FACTOR:
+#: one name deep in a long story is a passing mention, below MIN_SCORE; two are not.
+DEEP_CHARS = 700
+BODY_FACTOR = 0.8
+#: A country needs this much evidence in all (one name or demonym in the title or lead is enough)...
 MIN_SCORE = 1.0
 #: ...and at least this share of the top country's score, to be what the release is about.
 RELATIVE = 0.3
 MAX_NGRAM = 6
 #: Upper-case lookups (headlines in capitals) only for forms at least this long: "IT", "ME" are words.
 MIN_CAPS_FORM = 4
+#: An institution's acronym this short ("ICE", "SEC") is not read in an all-capital headline ("ICE STORM").
+MAX_CAPS_ACRONYM = 4
+#: A country named as a currency ("U.S. dlrs", "Swiss francs", "Australian dollar bond") is the
+#: denomination, not the subject: its mention weighs this share.
+CURRENCY_FACTOR = 0.2
+#: A boilerplate venue ("the bonds will be listed in Luxembourg") weighs this share.
+VENUE_FACTOR = 0.1
+_CURRENCY_AFTER = re.compile(
+    r"\s*(?:dlrs?|dollars?|francs?|marks?|yen|pounds?|sterling|stg|crowns?|kronor|krona|kroner|guilders?|lire|lira|pesos?|"
+    r"rands?|cents?|schillings?|escudos?|pesetas?|rupees?|ringgit|baht|won|yuan|drachmas?|currency|ecus?)\b",
+    re.IGNORECASE,
+)
+_VENUE_BEFORE = re.compile(r"\b(?:listed|listing|quotation|quoted|domiciled)\s+(?:in|on)\s+(?:the\s+)?$", re.IGNORECASE)
 
 _WORD = re.compile(r"[^\W\d_]+(?:[.'’\-][^\W\d_]+)*\.?")
 _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z.'’ \-]{1,40}?)(?:,\s*[^,\n]{1,30}?){0,2}\s+[-–—]{1,2}\s")
@@ -82,6 +99,7 @@ class _Entry:
     code: str  # "" for a blocker
     kind: str
     form: str
+    alt: tuple[str, ...] = ()  # other countries a weak name may mean (Georgia: GE or the US state)
 
 
 class Gazetteer:
@@ -93,6 +111,9 @@ class Gazetteer:
         for code, kind, form in rows:
             key = " ".join(form.replace("’", "'").split())
             entry = _Entry(code, kind, key)
+            before = self.exact.get(key)
+            if kind == "w" and before is not None and before.kind == "w" and before.code and before.code != code:
+                entry = _Entry(code, kind, key, tuple(dict.fromkeys((*before.alt, before.code))))
             # data-file rows come after pycountry's, so they override a pycountry name's kind
             self.exact[key] = entry
             if len(key.replace(" ", "")) >= MIN_CAPS_FORM:
@@ -134,8 +155,8 @@ def _pycountry_rows() -> list[tuple[str, str, str]]:
     return rows
 
 
-def _data_rows() -> list[tuple[str, str, str]]:
-    text = resources.files("newsindex").joinpath("data").joinpath("countries_gazetteer.tsv").read_text(encoding="utf-8")
+def _data_rows(name: str = "countries_gazetteer.tsv") -> list[tuple[str, str, str]]:
+    text = resources.files("newsindex").joinpath("data").joinpath(name).read_text(encoding="utf-8")
     rows = []
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
@@ -151,8 +172,14 @@ def _data_rows() -> list[tuple[str, str, str]]:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """The shared gazetteer, built on first use (~20 ms)."""
-    return Gazetteer(_pycountry_rows() + _data_rows())
+    """The shared gazetteer, built on first use (~0.5 s, most of it reading GeoNames).
+
+    Later rows override earlier ones: GeoNames cities, then pycountry's names, then the
+    hand-written gazetteer, then the institutions table (``countries_institutions.tsv``).
+    """
+    from .places import geonames_rows
+
+    return Gazetteer([*geonames_rows(), *_pycountry_rows(), *_data_rows(), *_data_rows("countries_institutions.tsv")])
 
 
 @lru_cache(maxsize=None)
@@ -169,13 +196,23 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or country.name
 
 
-def _mentions(text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all_caps: bool) -> list[tuple[str, str, float, str]]:
-    """(code, kind, weight, surface) for every gazetteer form in ``text``, longest match first."""
+_Mention = tuple[str, str, float, str, tuple[str, ...]]
+
+
+def _mentions(text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all_caps: bool) -> list[_Mention]:
+    """(code, kind, weight, surface, alt) for every gazetteer form in ``text``, longest match first.
+
+    A mention's weight is its kind's times its place's (title, dateline, lead), times a
+    context factor: a currency ("U.S. dlrs") or a listing venue ("listed in Luxembourg") names
+    a country the story is not about. A city directly followed by ", REGION" of another
+    country is that region's ("Paris, Texas"): the region's mention stands, the city's is dropped.
+    """
     text = text.replace("’", "'")
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     if "-" in text:
         words = _split_hyphens(words, gaz)
-    found: list[tuple[str, str, float, str]] = []
+    found: list[_Mention] = []
+    spans: list[tuple[int, int]] = []
     i, n = 0, len(words)
     longest = gaz.longest
     first_caps = gaz.first_caps
@@ -215,10 +252,21 @@ def _mentions(text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all
             i += 1
             continue
         entry, size, surface = match
-        if entry.code:
-            start = words[i][0]
-            factor = next((f for limit, f in factor_at if start < limit), 1.0)
-            found.append((entry.code, entry.kind, KIND_WEIGHT.get(entry.kind, 1.0) * factor, surface.rstrip(".") if not surface.endswith("S.") else surface))
+        if entry.code and not (all_caps and entry.kind == "i" and len(entry.form) <= MAX_CAPS_ACRONYM):
+            start, end = words[i][0], words[i + size - 1][1]
+            factor = next((f for limit, f in factor_at if start < limit), BODY_FACTOR)
+            surface = surface.rstrip(".") if not surface.endswith("S.") else surface
+            if _CURRENCY_AFTER.match(text, end):
+                factor *= CURRENCY_FACTOR
+                surface += " (currency)"
+            elif _VENUE_BEFORE.search(text, max(0, start - 40), start):
+                factor *= VENUE_FACTOR
+                surface += " (listing venue)"
+            if found and entry.kind == "p" and found[-1][1] in "pw" and found[-1][0] != entry.code and text[spans[-1][1] : start] == ", ":
+                found.pop()
+                spans.pop()
+            found.append((entry.code, entry.kind, KIND_WEIGHT.get(entry.kind, 1.0) * factor, surface, entry.alt))
+            spans.append((start, end))
         i += size
     return found
 
@@ -263,7 +311,7 @@ def tag_countries(text: str, title: str | None = None) -> list[CountryTag]:
     ['CN', 'HK']
     """
     gaz = gazetteer()
-    mentions: list[tuple[str, str, float, str]] = []
+    mentions: list[_Mention] = []
     if title:
         caps = sum(c.isupper() for c in title) > 0.6 * sum(c.isalpha() for c in title)
         mentions += _mentions(title, [(len(title) + 1, TITLE_FACTOR)], gaz, caps)
@@ -273,26 +321,40 @@ def tag_countries(text: str, title: str | None = None) -> list[CountryTag]:
         if dateline:
             factors.append((dateline.end(), DATELINE_FACTOR))
         factors.append((LEAD_CHARS, LEAD_FACTOR))
+        factors.append((DEEP_CHARS, 1.0))
         mentions += _mentions(text, factors, gaz, False)
         if dateline:
             parts = _DATELINE_PARTS.match(text[:80])
             region = _DATELINE_REGIONS.get(parts.group(2).rstrip(".").title() if parts and parts.group(2).rstrip(".").isalpha() else parts.group(2).rstrip(".").upper() if parts else "")
             if region and parts:
-                mentions.append((region, "p", KIND_WEIGHT["p"] * DATELINE_FACTOR, f"{parts.group(1)}, {parts.group(2)}"))
+                mentions.append((region, "p", KIND_WEIGHT["p"] * DATELINE_FACTOR, f"{parts.group(1)}, {parts.group(2)}", ()))
     scores: dict[str, float] = {}
-    weak: dict[str, float] = {}
+    weak: list[tuple[tuple[str, ...], float, str]] = []
     evidence: dict[str, list[str]] = {}
-    for code, kind, weight, surface in mentions:
-        (weak if kind == "w" else scores)[code] = (weak if kind == "w" else scores).get(code, 0.0) + weight
+    for code, kind, weight, surface, alt in mentions:
+        if kind == "w":
+            weak.append(((code, *alt), weight, surface))
+            continue
+        scores[code] = scores.get(code, 0.0) + weight
         evidence.setdefault(code, [])
         if surface not in evidence[code]:
             evidence[code].append(surface)
-    for code, weight in weak.items():
-        if code in scores:  # an ambiguous name counts only beside other evidence for the country
+    for options, weight, surface in weak:
+        # an ambiguous name counts only beside other evidence for the country (the strongest, if
+        # it may mean several: "Georgia" beside "Atlanta" is the US state)
+        present = [code for code in options if code in scores]
+        if present:
+            code = max(present, key=lambda c: scores[c])
             scores[code] += weight
+            if surface not in evidence[code]:
+                evidence[code].append(surface)
     if not scores:
         return []
     top = max(scores.values())
-    kept = [(code, score) for code, score in scores.items() if score >= MIN_SCORE and score >= RELATIVE * top]
+    kept = [
+        (code, score)
+        for code, score in scores.items()
+        if score >= MIN_SCORE and score >= RELATIVE * top
+    ]
     kept.sort(key=lambda cs: (-cs[1], cs[0]))
     return [CountryTag(code, country_name(code), round(score, 2), tuple(evidence[code])) for code, score in kept]
