@@ -252,8 +252,10 @@ def _mentions(text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all
             i += 1
             continue
         entry, size, surface = match
-        if entry.code and not (all_caps and entry.kind == "i" and len(entry.form) <= MAX_CAPS_ACRONYM):
-            start, end = words[i][0], words[i + size - 1][1]
+        start, end = words[i][0], words[i + size - 1][1]
+        if entry.code and (all_caps and entry.kind == "i" and len(entry.form) <= MAX_CAPS_ACRONYM or text[start - 1 : start] == "<" and text[end : end + 1] == ">"):
+            pass  # "ICE STORM" in a headline; "<UK>" is Union Carbide's ticker, not Britain
+        elif entry.code:
             factor = next((f for limit, f in factor_at if start < limit), BODY_FACTOR)
             surface = surface.rstrip(".") if not surface.endswith("S.") else surface
             if _CURRENCY_AFTER.match(text, end):
@@ -317,17 +319,22 @@ def tag_countries(text: str, title: str | None = None) -> list[CountryTag]:
         mentions += _mentions(title, [(len(title) + 1, TITLE_FACTOR)], gaz, caps)
     if text:
         dateline = _DATELINE.match(text[:120])
+        parts = _DATELINE_PARTS.match(text[:80]) if dateline else None
+        region = ""
+        if parts:
+            abbreviation = parts.group(2).rstrip(".")
+            region = _DATELINE_REGIONS.get(abbreviation.title() if abbreviation.isalpha() else abbreviation.upper(), "")
         factors = []
         if dateline:
             factors.append((dateline.end(), DATELINE_FACTOR))
         factors.append((LEAD_CHARS, LEAD_FACTOR))
         factors.append((DEEP_CHARS, 1.0))
+        if region and parts:
+            # "BIRMINGHAM, Ala." is in Alabama: the city's name is not read as England's
+            text = " " * parts.end(1) + text[parts.end(1) :]
         mentions += _mentions(text, factors, gaz, False)
-        if dateline:
-            parts = _DATELINE_PARTS.match(text[:80])
-            region = _DATELINE_REGIONS.get(parts.group(2).rstrip(".").title() if parts and parts.group(2).rstrip(".").isalpha() else parts.group(2).rstrip(".").upper() if parts else "")
-            if region and parts:
-                mentions.append((region, "p", KIND_WEIGHT["p"] * DATELINE_FACTOR, f"{parts.group(1)}, {parts.group(2)}", ()))
+        if region and parts:
+            mentions.append((region, "p", KIND_WEIGHT["p"] * DATELINE_FACTOR, f"{parts.group(1)}, {parts.group(2)}", ()))
     scores: dict[str, float] = {}
     weak: list[tuple[tuple[str, ...], float, str]] = []
     evidence: dict[str, list[str]] = {}
