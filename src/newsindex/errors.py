@@ -10,6 +10,7 @@ class; the subclasses say what went wrong and carry what it needs to be fixed::
     ├── IndexLockedError     another writer holds the index lock
     ├── IndexVersionError    the index was built by an incompatible schema/library version
     ├── TaxonomyError        an issue taxonomy file is malformed (path, what is wrong)
+    ├── ReleaseError         a Release built with a date as text (says what to pass; also a TypeError)
     └── QueryError           the query text is malformed (position)
 
 Misuse of the API (a wrong type, an unknown keyword value) raises ``ValueError``/``TypeError``
@@ -28,6 +29,7 @@ __all__ = [
     "IndexVersionError",
     "QueryError",
     "TaxonomyError",
+    "ReleaseError",
 ]
 
 
@@ -84,3 +86,7 @@ class QueryError(NewsIndexError):
 
 class TaxonomyError(NewsIndexError, ValueError):
     """An issue taxonomy (TOML or JSON) could not be read; the message names the file."""
+
+
+class ReleaseError(NewsIndexError, TypeError):
+    """A Release was built with a value of the wrong kind (a date as text); the message says what to pass."""

@@ -9,7 +9,9 @@ silently. File-level problems (a missing file, a CSV without a title column) alw
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator
@@ -17,7 +19,8 @@ from typing import Callable, Iterator
 from ..errors import SourceError
 from ..records import Release
 from . import csvfile, jsonl, newsroom, reuters
-from ._common import MAX_RECORD_BYTES, Source, log, source_name
+from ._common import MAX_RECORD_BYTES, Source, is_regular_file, log, open_path, read_text, source_label, source_name
+from .naming import site_name
 
 __all__ = ["FORMATS", "load_releases", "load_sample", "sample_path", "MAX_RECORD_BYTES"]
 
@@ -53,10 +56,13 @@ def _detect(source: Source) -> tuple[str, Source]:
     if suffix in _SUFFIXES:
         return _SUFFIXES[suffix], source
     if isinstance(source, (str, Path)) or hasattr(source, "__fspath__"):
-        path = Path(source)  # type: ignore[arg-type]
-        if not path.is_file():
-            raise SourceError(str(path), None, "no such file")
-        with open(path, "rb") as handle:
+        handle = open_path(source)  # raises a clear SourceError: missing, a directory, unreadable
+        assert handle is not None
+        if not is_regular_file(source):
+            # a pipe can be read once: peek at its head, then parse from the same open handle
+            fmt = _sniff(handle.peek(4096)[:4096]) or "newsroom"  # type: ignore[attr-defined]
+            return fmt, handle
+        with handle:
             head = handle.read(4096)
         fmt = _sniff(head)
         return fmt or "newsroom", source
@@ -69,32 +75,61 @@ def _detect(source: Source) -> tuple[str, Source]:
     return fmt, stream
 
 
-def load_releases(source: Source, *, format: str | None = None, errors: list[SourceError] | None = None) -> Iterator[Release]:
+def load_releases(source: Source, *, format: str | None = None, errors: list[SourceError] | None = None, name: str | None = None) -> Iterator[Release]:
     """Yield the releases of a file or stream, in order.
 
     ``format``: one of FORMATS; by default from the suffix (.txt, .jsonl, .csv, .sgm), else
     sniffed from the content. ``errors``: None → raise the first bad record's SourceError;
-    a list → collect SourceErrors there and go on.
+    a list → collect SourceErrors there and go on. ``name``: the ``source`` of releases whose
+    record names none (default: the site's name where a newsroom page states it, else the
+    file's name cleaned of dates and separators; see naming.py).
 
     >>> errors = []
     >>> releases = list(load_releases("export.jsonl", errors=errors))  # doctest: +SKIP
     """
     if format is not None and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; formats are {', '.join(FORMATS)}")
+    opened = None
     if format is None:
+        given = source
         format, source = _detect(source)
-    count = 0
-    for item in _PARSERS[format](source):
-        if isinstance(item, SourceError):
-            if errors is None:
-                raise item
-            log.info("rejected %s", item)
-            errors.append(item)
-        else:
-            count += 1
-            yield item
-    if count == 0:
-        log.warning("%s: no releases found (format %s)", source_name(source), format)
+        opened = source if source is not given and isinstance(given, (str, os.PathLike)) else None
+    try:
+        if name is not None and not name.strip():
+            raise ValueError("a source name must not be empty")
+        default = source_label(source)
+        label = name.strip() if name else (_stated_site_name(source) if format == "newsroom" else "")
+        count = 0
+        for item in _PARSERS[format](source):
+            if isinstance(item, SourceError):
+                if errors is None:
+                    raise item
+                log.info("rejected %s", item)
+                errors.append(item)
+            else:
+                count += 1
+                yield dataclasses.replace(item, source=label) if label and item.source == default else item
+        if count == 0:
+            log.warning("%s: no releases found (format %s)", source_name(source), format)
+    finally:
+        if opened is not None:
+            opened.close()  # type: ignore[union-attr]
+
+
+def _stated_site_name(source: Source) -> str:
+    """The site name a newsroom page states (naming.site_name), for a path or a seekable stream."""
+    if isinstance(source, (str, Path)) or hasattr(source, "__fspath__"):
+        try:
+            return site_name(text for _, text in read_text(source))
+        except (OSError, SourceError):
+            return ""  # the parser reports what is wrong with the file
+    if hasattr(source, "seekable") and source.seekable():  # type: ignore[union-attr]
+        start = source.tell()  # type: ignore[union-attr]
+        data = source.read()  # type: ignore[union-attr]
+        source.seek(start)  # type: ignore[union-attr]
+        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        return site_name(text.splitlines())
+    return ""
 
 
 def sample_path() -> Path:
@@ -104,6 +139,4 @@ def sample_path() -> Path:
 
 def load_sample() -> list[Release]:
     """The 12 releases of the bundled sample newsroom, with source "sample-newsroom"."""
-    import dataclasses
-
     return [dataclasses.replace(r, source="sample-newsroom") for r in load_releases(sample_path(), format="newsroom")]
