@@ -47,7 +47,11 @@ _NOT_NAME = frozenset(
     association union commission society foundation institute watch network group team section
     mr mrs ms dr prof professor sir dame king queen prince princess lord
     chinese china hong kong us u.s. today yesterday monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november december""".split()
+    january february march april may june july august september october november december
+    department agency ministry bureau service services administration protection enforcement customs
+    immigration homeland congress senate parliament assembly party court tribunal nations states
+    kingdom republic federation coalition alliance university college hospital bank fund corporation
+    company agency board centre center county province state city""".split()
 )
 _HONORIFIC = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sir|Dame)\.?\s+")
 
@@ -158,6 +162,20 @@ def _clean(text: str) -> str:
     return " ".join(text.replace("\xa0", " ").split()).strip(" ,")
 
 
+def _is_place_or_institution(name: str) -> bool:
+    """Whether ``name`` is a country, city, region or institution of the countries' gazetteer.
+
+    "South Carolina, ...'s top official, said" has a speaker's shape, but a place does not speak:
+    the gazetteer that knows GeoNames' cities and regions and the institutions table
+    ("Customs and Border Protection") says so, where a hand list of words never could.
+    """
+    from .countries import gazetteer  # beside us in tagging/; imported late: building it reads GeoNames
+
+    entries = gazetteer().exact
+    key = " ".join(name.replace("’", "'").split())
+    return any(form in entries for form in (key, key.removeprefix("the ").removeprefix("The "), key.removesuffix("'s")))
+
+
 def _valid_name(name: str) -> bool:
     words = name.split()
     if not 2 <= len(words) <= 5:
@@ -165,7 +183,9 @@ def _valid_name(name: str) -> bool:
     capitalised = [w for w in words if w[:1].isupper()]
     if len(capitalised) < 2:
         return False
-    return not any(w.casefold().strip("’'") in _NOT_NAME or w.casefold().removesuffix("’s").removesuffix("'s") in _NOT_NAME for w in words)
+    if any(w.casefold().strip("’'") in _NOT_NAME or w.casefold().removesuffix("’s").removesuffix("'s") in _NOT_NAME for w in words):
+        return False
+    return not _is_place_or_institution(name)
 
 
 def _has_role_word(text: str) -> bool:
