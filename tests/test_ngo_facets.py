@@ -110,3 +110,17 @@ def test_the_hand_labelled_set_countries_come_from_institutions_and_places():
 def test_the_hand_labelled_set_speakers_are_the_labelled_people_only():
     for row in ROWS:
         assert [s.name for s in extract_speakers(row["body"])] == row["speakers"], row["id"]
+
+
+def test_a_country_named_once_in_passing_beside_the_datelines_is_dropped():
+    story = "LONDON, March 3 - Glynwed International said profits rose, helped by sales in the U.S.\n\nThe group expects further progress."
+    assert [t.code for t in tag_countries(story, title="GLYNWED SEES FURTHER PROGRESS")] == ["GB"]
+    # named twice, it is part of the story; with no title or dateline country, once is enough
+    twice = story.replace("further progress", "further progress in the U.S. market")
+    assert {t.code for t in tag_countries(twice, title="GLYNWED SEES FURTHER PROGRESS")} == {"GB", "US"}
+    assert [t.code for t in tag_countries("Profits rose, helped by sales in the U.S.")] == ["US"]
+
+
+def test_a_currency_written_with_its_sign_is_no_country():
+    text = "NIAMEY - Humanitarian partners in Niger need US$1.2 billion for food assistance this year."
+    assert [t.code for t in tag_countries(text)] == ["NE"]

@@ -46,6 +46,10 @@ BODY_FACTOR = 0.8
 MIN_SCORE = 1.0
 #: ...and at least this share of the top country's score, to be what the release is about.
 RELATIVE = 0.3
+#: A country named once in the body while the title or dateline names another ("LONDON - ...
+#: sales in the U.S. rose") is a passing mention, not what the story is about: it is dropped.
+#: On Reuters' dev half: precision 0.908 -> 0.935, recall 0.935 -> 0.925 (US false positives 140 -> ~70).
+DROP_PASSING = True
 MAX_NGRAM = 6
 #: Upper-case lookups (headlines in capitals) only for forms at least this long: "IT", "ME" are words.
 MIN_CAPS_FORM = 4
@@ -258,7 +262,7 @@ def _mentions(text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all
         elif entry.code:
             factor = next((f for limit, f in factor_at if start < limit), BODY_FACTOR)
             surface = surface.rstrip(".") if not surface.endswith("S.") else surface
-            if _CURRENCY_AFTER.match(text, end):
+            if _CURRENCY_AFTER.match(text, end) or text[end : end + 1] == "$":  # "US$1.2 billion"
                 factor *= CURRENCY_FACTOR
                 surface += " (currency)"
             elif _VENUE_BEFORE.search(text, max(0, start - 40), start):
@@ -314,9 +318,11 @@ def tag_countries(text: str, title: str | None = None) -> list[CountryTag]:
     """
     gaz = gazetteer()
     mentions: list[_Mention] = []
+    anchors: set[str] = set()  # countries of the title and the dateline
     if title:
         caps = sum(c.isupper() for c in title) > 0.6 * sum(c.isalpha() for c in title)
         mentions += _mentions(title, [(len(title) + 1, TITLE_FACTOR)], gaz, caps)
+        anchors.update(m[0] for m in mentions if m[1] != "w")
     if text:
         dateline = _DATELINE.match(text[:120])
         parts = _DATELINE_PARTS.match(text[:80]) if dateline else None
@@ -333,16 +339,21 @@ def tag_countries(text: str, title: str | None = None) -> list[CountryTag]:
             # "BIRMINGHAM, Ala." is in Alabama: the city's name is not read as England's
             text = " " * parts.end(1) + text[parts.end(1) :]
         mentions += _mentions(text, factors, gaz, False)
+        if dateline:
+            anchors.update(m[0] for m in _mentions(text[: dateline.end()], [(dateline.end() + 1, 1.0)], gaz, False) if m[1] != "w")
         if region and parts:
             mentions.append((region, "p", KIND_WEIGHT["p"] * DATELINE_FACTOR, f"{parts.group(1)}, {parts.group(2)}", ()))
+            anchors.add(region)
     scores: dict[str, float] = {}
     weak: list[tuple[tuple[str, ...], float, str]] = []
     evidence: dict[str, list[str]] = {}
+    counts: dict[str, int] = {}
     for code, kind, weight, surface, alt in mentions:
         if kind == "w":
             weak.append(((code, *alt), weight, surface))
             continue
         scores[code] = scores.get(code, 0.0) + weight
+        counts[code] = counts.get(code, 0) + 1
         evidence.setdefault(code, [])
         if surface not in evidence[code]:
             evidence[code].append(surface)
@@ -353,6 +364,7 @@ def tag_countries(text: str, title: str | None = None) -> list[CountryTag]:
         if present:
             code = max(present, key=lambda c: scores[c])
             scores[code] += weight
+            counts[code] += 1
             if surface not in evidence[code]:
                 evidence[code].append(surface)
     if not scores:
@@ -362,6 +374,7 @@ def tag_countries(text: str, title: str | None = None) -> list[CountryTag]:
         (code, score)
         for code, score in scores.items()
         if score >= MIN_SCORE and score >= RELATIVE * top
+        and (not DROP_PASSING or code in anchors or not anchors or counts[code] > 1)
     ]
     kept.sort(key=lambda cs: (-cs[1], cs[0]))
     return [CountryTag(code, country_name(code), round(score, 2), tuple(evidence[code])) for code, score in kept]
