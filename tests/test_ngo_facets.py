@@ -124,3 +124,18 @@ def test_a_country_named_once_in_passing_beside_the_datelines_is_dropped():
 def test_a_currency_written_with_its_sign_is_no_country():
     text = "NIAMEY - Humanitarian partners in Niger need US$1.2 billion for food assistance this year."
     assert [t.code for t in tag_countries(text)] == ["NE"]
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Taliban fighters beat women protesters in the capital.", "AF"),
+        ("Houthi forces detained the aid workers.", "YE"),
+        ("Boko Haram abducted 300 schoolgirls.", "NG"),
+        ("Refugees held on Nauru for eight years must be freed.", "NR"),
+        ("Men held on Manus Island describe years of limbo.", "PG"),
+        ("Families sleeping rough near Calais were evicted again.", "FR"),
+    ],
+)
+def test_armed_groups_camps_and_places_of_detention_name_their_country(text, code):
+    assert [t.code for t in tag_countries(text)] == [code]
