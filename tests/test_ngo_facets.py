@@ -88,11 +88,15 @@ def _micro(pairs):
 
 
 def test_the_hand_labelled_set_issues_are_found_precisely():
-    pairs = [(set(r["issues"]), slugs(r["body"], title=r["title"])) for r in ROWS]
+    tuned = [row for row in ROWS if row.get("split") != "held-out"]
+    pairs = [(set(r["issues"]), slugs(r["body"], title=r["title"])) for r in tuned]
     p, r, f1 = _micro(pairs)
     assert p >= 0.90 and r >= 0.80 and f1 >= 0.85, (p, r, f1)
-    humanitarian = [(g, f) for (g, f), row in zip(pairs, ROWS) if row["kind"] == "humanitarian"]
+    humanitarian = [(g, f) for (g, f), row in zip(pairs, tuned) if row["kind"] == "humanitarian"]
     assert _micro(humanitarian)[2] >= 0.80
+    # the releases written after the taxonomy, never tuned on: a floor, below the tuned figure
+    held_out = [(set(r["issues"]), slugs(r["body"], title=r["title"])) for r in ROWS if r.get("split") == "held-out"]
+    assert len(held_out) >= 15 and _micro(held_out)[2] >= 0.75
     # not everything: about as many issues as the labels have
     assert sum(len(f) for _, f in pairs) <= 1.2 * sum(len(g) for g, _ in pairs)
 
@@ -139,3 +143,11 @@ def test_a_currency_written_with_its_sign_is_no_country():
 )
 def test_armed_groups_camps_and_places_of_detention_name_their_country(text, code):
     assert [t.code for t in tag_countries(text)] == [code]
+
+
+def test_a_headlines_place_before_its_colon_is_the_place_even_if_a_weak_name():
+    assert [t.code for t in tag_countries("Officers were charged after the beating.", title="Memphis: Officers Charged")] == ["US"]
+    assert [t.code for t in tag_countries("The activist was detained at the border.", title="Chad: Activist Detained")] == ["TD"]
+    # without the colon a weak name stays weak; one that may mean several is not guessed
+    assert tag_countries("The activist was detained.", title="Jordan Smith Detained") == []
+    assert tag_countries("Voting was slow.", title="Georgia: Long Lines at the Polls") == []

@@ -67,6 +67,8 @@ _CURRENCY_AFTER = re.compile(
 )
 _VENUE_BEFORE = re.compile(r"\b(?:listed|listing|quotation|quoted|domiciled)\s+(?:in|on)\s+(?:the\s+)?$", re.IGNORECASE)
 
+#: "Egypt: ...", "Memphis: ...": a headline's place, before its colon.
+_TITLE_HEAD = re.compile(r"^\s*([A-Z][\w.'’ -]{1,40}?)\s*:\s")
 _WORD = re.compile(r"[^\W\d_]+(?:[.'’\-][^\W\d_]+)*\.?")
 _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z.'’ \-]{1,40}?)(?:,\s*[^,\n]{1,30}?){0,2}\s+[-–—]{1,2}\s")
 #: The region part of a dateline ("APPLETON, Wis., March 9 -"): AP-style US state and Canadian
@@ -322,6 +324,13 @@ def tag_countries(text: str, title: str | None = None) -> list[CountryTag]:
     if title:
         caps = sum(c.isupper() for c in title) > 0.6 * sum(c.isalpha() for c in title)
         mentions += _mentions(title, [(len(title) + 1, TITLE_FACTOR)], gaz, caps)
+        head = _TITLE_HEAD.match(title)
+        entry = gaz.exact.get(" ".join(head.group(1).split())) if head else None
+        if entry is not None and entry.kind == "w" and entry.code and not entry.alt:
+            # "Chad: ...", "Memphis: ..." - a newsroom's headline names its place first; there a
+            # weak name means the place (unless it may mean several: "Georgia: ...")
+            mentions = [m for m in mentions if not (m[1] == "w" and m[3] == entry.form)]
+            mentions.append((entry.code, "p", KIND_WEIGHT["p"] * TITLE_FACTOR, entry.form, ()))
         anchors.update(m[0] for m in mentions if m[1] != "w")
     if text:
         dateline = _DATELINE.match(text[:120])
