@@ -152,3 +152,14 @@ def test_places_and_institutions_are_never_speakers(text):
 def test_a_person_beside_a_place_is_still_a_speaker():
     text = "Maria Lopez, South Carolina director at the ACLU, said: “Raids break families.”"
     assert triples(extract_speakers(text)) == [("Maria Lopez", "South Carolina director", "ACLU")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("South Carolina Governor Henry McMaster said the state would appeal.", ("Henry McMaster", "Governor", "South Carolina")),
+        ("Texas Attorney General Ken Paxton said on Monday the law was valid.", ("Ken Paxton", "Attorney General", "Texas")),
+    ],
+)
+def test_an_official_named_with_the_place_of_office_is_the_person_with_that_role(text, expected):
+    assert triples(extract_speakers(text)) == [expected]

@@ -35,7 +35,9 @@ ROLE_WORDS: tuple[str, ...] = (
     "chair", "chairperson", "chairman", "chairwoman", "coordinator", "manager", "lead", "expert",
     "analyst", "executive", "counsel", "specialist", "lawyer", "representative", "deputy", "founder",
     "ceo", "chief", "investigator", "monitor", "advocate", "rapporteur", "commissioner", "minister",
-    "ambassador", "editor", "correspondent", "professor", "fellow", "attorney", "activist",
+    "ambassador", "editor", "correspondent", "professor", "fellow", "attorney general", "attorney", "activist",
+    # officials US releases quote by office ("South Carolina Governor Henry McMaster said")
+    "governor", "senator", "mayor", "congressman", "congresswoman", "sheriff", "judge",
 )
 _ROLE_WORD = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in ROLE_WORDS) + r")s?\b", re.I)
 _ROLE_WORD_LOWER = re.compile(_ROLE_WORD.pattern)  # for text in lower case
