@@ -17,6 +17,7 @@ from ._version import __version__
 from .analysis import analyze
 from .dates import parse_date
 from .errors import (
+    FetchError,
     IndexExistsError,
     IndexLockedError,
     IndexNotFoundError,
@@ -26,6 +27,7 @@ from .errors import (
     ReleaseError,
     SourceError,
     TaxonomyError,
+    UnknownFacetValueError,
 )
 from .index import IndexStats, NewsIndex
 from .records import Release
@@ -51,6 +53,7 @@ __all__ = [
     "FORMATS",
     "FacetCount",
     "Hit",
+    "FetchError",
     "IndexExistsError",
     "IndexLockedError",
     "IndexNotFoundError",
@@ -66,6 +69,7 @@ __all__ = [
     "SearchResults",
     "SourceError",
     "TaxonomyError",
+    "UnknownFacetValueError",
     "Taxonomy",
     "analyze",
     "country_name",

@@ -648,7 +648,7 @@ class NewsIndex:
         """
         with self._lock:
             snap = self._current()
-            docs = _search.select(snap, query, match=match, fuzzy=fuzzy, filters=filters)
+            docs = _search.select(snap, query, match=match, fuzzy=fuzzy, filters=filters, taxonomy=self._taxonomy)
             return [snap.ids[n] for n in _search.by_date(snap, docs, newest=True)]
 
     def similar(self, release_id: str, *, limit: int = 10, page: int = 1, **filters: Any) -> SearchResults:
@@ -663,7 +663,7 @@ class NewsIndex:
         if not isinstance(limit, int) or limit < 0 or not isinstance(page, int) or page < 1:
             raise ValueError("limit must be an integer >= 0 and page an integer >= 1")
         with self._lock:
-            return _search.similar(self._current(), release_id, limit=limit, page=page, filters=filters)
+            return _search.similar(self._current(), release_id, limit=limit, page=page, filters=filters, taxonomy=self._taxonomy)
 
     def timeline(self, query: str = "", *, by: str = "month", **filters: Any) -> tuple[FacetCount, ...]:
         """Releases per ``by`` bucket ("year", "month", "week") for a query and filters, in time order.

@@ -61,6 +61,7 @@ def extract_facets(release: Release, taxonomy: Taxonomy | None = None) -> Facets
 
     ``taxonomy``: the issue taxonomy (None: the shipped one).
     """
+    from .facet_values import normalize_issues
     from .tagging import tag_countries, tag_issues
     from .tagging.speakers import extract_speakers
 
@@ -68,7 +69,7 @@ def extract_facets(release: Release, taxonomy: Taxonomy | None = None) -> Facets
     return Facets(
         countries_given=release.countries,
         countries_extracted=tuple(t.code for t in tag_countries(body_text, title=release.title)),
-        issues_given=release.issues,
+        issues_given=normalize_issues(release.issues, taxonomy),
         issues_extracted=tuple(t.slug for t in tag_issues(body_text, title=release.title, taxonomy=taxonomy)),
         speakers=tuple(extract_speakers(body_text)),
     )

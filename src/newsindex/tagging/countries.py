@@ -162,6 +162,12 @@ def _pycountry_rows() -> list[tuple[str, str, str]]:
 
 
 def _data_rows(name: str = "countries_gazetteer.tsv") -> list[tuple[str, str, str]]:
+    # kind "a": codes and slugs sources assign ("yemen-demo-republic"), read by facet_values.py only
+    return [row for row in _gazetteer_rows(name) if row[1] != "a"]
+
+
+def _gazetteer_rows(name: str = "countries_gazetteer.tsv") -> list[tuple[str, str, str]]:
+    """Every (code, kind, form) row of a data file (``countries_gazetteer.tsv`` by default; blockers with code "")."""
     text = resources.files("newsindex").joinpath("data").joinpath(name).read_text(encoding="utf-8")
     rows = []
     for line in text.splitlines():
