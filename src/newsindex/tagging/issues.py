@@ -23,8 +23,9 @@ humanitarian report about women's rights, "drought" alone climate justice). So:
   repeated adds ``REPEAT_FACTOR`` of its weight per further use, so one word said five times
   is not five cues;
 * optional, per taxonomy (the default one sets them): ``min_evidence``, the cues an issue
-  needs (a term of weight ``STRONG`` or more, or any term in the title, is one cue; a weaker
-  term is weight/``STRONG`` of one), and ``relative``, the share of the top issue's score an
+  needs (a term whose weight times its place's factor reaches ``STRONG`` is one cue: a strong
+  term anywhere, a medium one, 1.5, in the lead, any term of weight 1 in the title; a weaker
+  one is that product/``STRONG`` of one), and ``relative``, the share of the top issue's score an
   issue needs beside it. A user's taxonomy without them is scored as before.
 """
 
@@ -227,7 +228,7 @@ def tag_issues(text: str, title: str | None = None, *, taxonomy: Taxonomy | None
     for (slug, term), (best, total, weight, in_title) in terms.items():
         # the best use counts fully, each further one REPEAT_FACTOR of it
         scores[slug] = scores.get(slug, 0.0) + best + REPEAT_FACTOR * (total - best)
-        cues[slug] = cues.get(slug, 0.0) + (1.0 if in_title else min(weight / STRONG, 1.0))
+        cues[slug] = cues.get(slug, 0.0) + min(best / STRONG, 1.0)
         evidence.setdefault(slug, []).append(term)
     top = max(scores.values(), default=0.0)
     kept = sorted(
