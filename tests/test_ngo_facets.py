@@ -151,3 +151,10 @@ def test_a_headlines_place_before_its_colon_is_the_place_even_if_a_weak_name():
     # without the colon a weak name stays weak; one that may mean several is not guessed
     assert tag_countries("The activist was detained.", title="Jordan Smith Detained") == []
     assert tag_countries("Voting was slow.", title="Georgia: Long Lines at the Polls") == []
+
+
+def test_after_in_a_weak_name_is_the_place_unless_it_may_mean_several():
+    assert [t.code for t in tag_countries("Dawn raids in Tacoma tore families apart.")] == ["US"]
+    assert [t.code for t in tag_countries("Refugees in Chad lack water.")] == ["TD"]
+    assert tag_countries("Charlotte and Austin spoke for the families.") == []  # people's names
+    assert tag_countries("Voters in Georgia waited hours.") == []  # the US state or the country

@@ -33,7 +33,7 @@ from importlib import resources
 __all__ = ["CountryTag", "tag_countries", "country_name", "Gazetteer", "gazetteer"]
 
 #: Weight of one mention by kind of word.
-KIND_WEIGHT = {"n": 1.0, "x": 1.0, "p": 0.8, "i": 0.9, "d": 0.7, "w": 0.5}
+KIND_WEIGHT = {"n": 1.0, "x": 1.0, "p": 0.8, "i": 0.9, "d": 0.7, "w": 0.5, "l": 0.8}
 TITLE_FACTOR = 2.0
 LEAD_FACTOR = 1.5
 LEAD_CHARS = 300
@@ -65,6 +65,7 @@ _CURRENCY_AFTER = re.compile(
     r"rands?|cents?|schillings?|escudos?|pesetas?|rupees?|ringgit|baht|won|yuan|drachmas?|currency|ecus?)\b",
     re.IGNORECASE,
 )
+_LOCATIVE_BEFORE = re.compile(r"\b(?:in|near|outside)\s+$")
 _VENUE_BEFORE = re.compile(r"\b(?:listed|listing|quotation|quoted|domiciled)\s+(?:in|on)\s+(?:the\s+)?$", re.IGNORECASE)
 
 #: "Egypt: ...", "Memphis: ...": a headline's place, before its colon.
@@ -279,7 +280,10 @@ def _mentions(text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all
             if found and entry.kind == "p" and found[-1][1] in "pw" and found[-1][0] != entry.code and text[spans[-1][1] : start] == ", ":
                 found.pop()
                 spans.pop()
-            found.append((entry.code, entry.kind, KIND_WEIGHT.get(entry.kind, 1.0) * factor, surface, entry.alt))
+            kind = entry.kind
+            if kind == "w" and not entry.alt and _LOCATIVE_BEFORE.search(text, max(0, start - 10), start):
+                kind = "l"  # "raids in Tacoma", "refugees in Chad": after "in", a weak name is a place
+            found.append((entry.code, kind, KIND_WEIGHT.get(kind, 1.0) * factor, surface, entry.alt))
             spans.append((start, end))
         i += size
     return found
@@ -363,7 +367,11 @@ def tag_countries(text: str, title: str | None = None) -> list[CountryTag]:
     weak: list[tuple[tuple[str, ...], float, str]] = []
     evidence: dict[str, list[str]] = {}
     counts: dict[str, int] = {}
+    located: list[tuple[str, float, str]] = []
     for code, kind, weight, surface, alt in mentions:
+        if kind == "l":
+            located.append((code, weight, surface))
+            kind, weight = "w", weight * KIND_WEIGHT["w"] / KIND_WEIGHT["l"]
         if kind == "w":
             weak.append(((code, *alt), weight, surface))
             continue
@@ -380,6 +388,15 @@ def tag_countries(text: str, title: str | None = None) -> list[CountryTag]:
             code = max(present, key=lambda c: scores[c])
             scores[code] += weight
             counts[code] += 1
+            if surface not in evidence[code]:
+                evidence[code].append(surface)
+    if not scores and located:
+        # a weak name after "in" is the place when the text names no other country at all:
+        # "raids in Tacoma" is the US; "near Santa Fe" beside New Mexico is not Argentina's city
+        for code, weight, surface in located:
+            scores[code] = scores.get(code, 0.0) + weight
+            counts[code] = counts.get(code, 0) + 1
+            evidence.setdefault(code, [])
             if surface not in evidence[code]:
                 evidence[code].append(surface)
     if not scores:
