@@ -158,3 +158,19 @@ def test_after_in_a_weak_name_is_the_place_unless_it_may_mean_several():
     assert [t.code for t in tag_countries("Refugees in Chad lack water.")] == ["TD"]
     assert tag_countries("Charlotte and Austin spoke for the families.") == []  # people's names
     assert tag_countries("Voters in Georgia waited hours.") == []  # the US state or the country
+
+
+REPORT = (
+    "Food insecurity has reached record levels across the north of the country, where refugees from the "
+    "neighbouring region arrived last year. Prices of staple cereals have doubled since January. "
+    + "Markets in the district remain open but traders report low stocks and households are reducing the number of meals they eat each day. " * 8
+    + "Partners plan deliveries for 1.2 million people until the harvest in October."
+)
+
+
+def test_in_a_long_report_a_medium_word_in_the_lead_is_a_passing_mention():
+    assert len(REPORT.split()) > 150
+    tags = slugs(REPORT, title="Situation report No. 4, February to May")
+    assert "economic-social-rights" in tags and "refugee-migrant-rights" not in tags
+    # in a listing entry's short summary the same sentence is evidence enough
+    assert "refugee-migrant-rights" in slugs(REPORT.split(". ")[0] + ".", title="Situation report No. 4")

@@ -25,7 +25,8 @@ humanitarian report about women's rights, "drought" alone climate justice). So:
 * optional, per taxonomy (the default one sets them): ``min_evidence``, the cues an issue
   needs (a term whose weight times its place's factor reaches ``STRONG`` is one cue: a strong
   term anywhere, a medium one, 1.5, in the lead, any term of weight 1 in the title; a weaker
-  one is that product/``STRONG`` of one), and ``relative``, the share of the top issue's score an
+  one is that product/``STRONG`` of one; in a text of more than ``LONG_TERMS`` words, a report,
+  the lead lifts no cue: a medium word there is a passing mention), and ``relative``, the share of the top issue's score an
   issue needs beside it. A user's taxonomy without them is scored as before.
 """
 
@@ -50,6 +51,9 @@ TITLE_FACTOR = 2.0
 LEAD_FACTOR = 1.5
 #: The lead: this many first words of the body (a listing entry's summary is all lead).
 LEAD_TERMS = 60
+#: A text longer than this many words (a report, not a listing entry's summary) is read more
+#: strictly: there a medium term in the lead is a passing mention, a cue only from the title.
+LONG_TERMS = 150
 #: Each further occurrence of a term adds this share of its weight.
 REPEAT_FACTOR = 0.3
 #: A term's weight from which it is, alone, a full cue for its issue.
@@ -212,6 +216,7 @@ def tag_issues(text: str, title: str | None = None, *, taxonomy: Taxonomy | None
     tax = taxonomy or default_taxonomy()
     title_stems = _stems(title) if title else []
     stems = title_stems + (_stems(text) if text else [])
+    long_text = len(stems) - len(title_stems) > LONG_TERMS
     factors = [(len(title_stems), TITLE_FACTOR), (len(title_stems) + LEAD_TERMS, LEAD_FACTOR)]
     terms: dict[tuple[str, str], list[float]] = {}  # (slug, term) -> [best, total, weight, in title]
     for slug, weight, factor, term, in_title in tax.matches(stems, factors):
@@ -228,7 +233,8 @@ def tag_issues(text: str, title: str | None = None, *, taxonomy: Taxonomy | None
     for (slug, term), (best, total, weight, in_title) in terms.items():
         # the best use counts fully, each further one REPEAT_FACTOR of it
         scores[slug] = scores.get(slug, 0.0) + best + REPEAT_FACTOR * (total - best)
-        cues[slug] = cues.get(slug, 0.0) + min(best / STRONG, 1.0)
+        placed = best if not long_text or in_title else weight  # in a report, only the title lifts a cue
+        cues[slug] = cues.get(slug, 0.0) + min(placed / STRONG, 1.0)
         evidence.setdefault(slug, []).append(term)
     top = max(scores.values(), default=0.0)
     kept = sorted(
