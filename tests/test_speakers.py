@@ -163,3 +163,8 @@ def test_a_person_beside_a_place_is_still_a_speaker():
 )
 def test_an_official_named_with_the_place_of_office_is_the_person_with_that_role(text, expected):
     assert triples(extract_speakers(text)) == [expected]
+
+
+def test_a_sentences_first_word_or_a_title_is_not_part_of_the_name():
+    text = "But Robert Lutz, Chrysler executive vice president, said the plan would fail."
+    assert triples(extract_speakers(text)) == [("Robert Lutz", "Chrysler executive vice president", "")]

@@ -56,6 +56,8 @@ _NOT_NAME = frozenset(
     company agency board centre center county province state city""".split()
 )
 _HONORIFIC = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sir|Dame)\.?\s+")
+#: A sentence's first word or a title before a name, not part of it ("But Robert Lutz, ... said").
+_LEADING = re.compile(r"^(?:(?:But|And|Although|Though|However|Yet|So|Also|Meanwhile|While|When|Then|Still|Now|Administrator|Vice|Premier)\s+)+")
 
 _UP = r"[A-ZÀ-ÖØ-Þ]"
 # A name word is capitalised and not a job word ("China Campaigner Gwen Lee": the name is "Gwen Lee").
@@ -270,7 +272,7 @@ def extract_speakers(text: str) -> list[Speaker]:
 
 def _speaker(label: str, match: re.Match[str]) -> Speaker | None:
     groups = match.groupdict()
-    name = _HONORIFIC.sub("", _clean(groups["name"]))
+    name = _HONORIFIC.sub("", _LEADING.sub("", _clean(groups["name"])))
     org = re.sub(r"(?<!\.[A-Z])\.$", "", _clean(groups.get("org") or ""))  # "USA." ends a sentence; "U.S." keeps its dot
     if label == "D":
         head = _clean(re.sub(r"^(?:the|The)\s+", "", groups["head"]))
