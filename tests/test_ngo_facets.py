@@ -174,3 +174,8 @@ def test_in_a_long_report_a_medium_word_in_the_lead_is_a_passing_mention():
     assert "economic-social-rights" in tags and "refugee-migrant-rights" not in tags
     # in a listing entry's short summary the same sentence is evidence enough
     assert "refugee-migrant-rights" in slugs(REPORT.split(". ")[0] + ".", title="Situation report No. 4")
+
+
+def test_a_head_of_government_names_the_country():
+    assert [t.code for t in tag_countries("Biden must reverse the asylum ban.")] == ["US"]
+    assert [t.code for t in tag_countries("Boris Johnson's plan would deport people who arrive by boat.")] == ["GB"]
