@@ -42,7 +42,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from ..analysis import NewsTokenizer
+from ..analysis import NewsTokenizer, news_analyzer
 from ..errors import TaxonomyError
 
 __all__ = ["Issue", "IssueTag", "Taxonomy", "default_taxonomy", "load_taxonomy", "tag_issues", "issue_label"]
@@ -214,8 +214,10 @@ def tag_issues(text: str, title: str | None = None, *, taxonomy: Taxonomy | None
     []
     """
     tax = taxonomy or default_taxonomy()
-    title_stems = _stems(title) if title else []
-    stems = title_stems + (_stems(text) if text else [])
+    # one pass per text reads it with its small words for us and without them for the writer
+    read = news_analyzer().readings
+    title_stems = read(title)[1] if title else []
+    stems = title_stems + (read(text)[1] if text else [])
     long_text = len(stems) - len(title_stems) > LONG_TERMS
     factors = [(len(title_stems), TITLE_FACTOR), (len(title_stems) + LEAD_TERMS, LEAD_FACTOR)]
     terms: dict[tuple[str, str], list[float]] = {}  # (slug, term) -> [best, total, weight, in title]
