@@ -179,3 +179,16 @@ def test_in_a_long_report_a_medium_word_in_the_lead_is_a_passing_mention():
 def test_a_head_of_government_names_the_country():
     assert [t.code for t in tag_countries("Biden must reverse the asylum ban.")] == ["US"]
     assert [t.code for t in tag_countries("Boris Johnson's plan would deport people who arrive by boat.")] == ["GB"]
+
+
+def test_the_evidence_rules_survive_the_round_trip_through_an_index_stamp(tmp_path):
+    from newsindex import NewsIndex, Release
+    from newsindex.tagging import Taxonomy, default_taxonomy
+
+    default = default_taxonomy()
+    again = Taxonomy.from_mapping(default.to_mapping())
+    assert again == default and again.min_evidence == 1.0 and "executive director" in again.ignore
+    with NewsIndex.create(tmp_path / "i.idx") as index:
+        index.add([Release(id="1", title="Annual accounts", body="The executive director presented the accounts.")])
+    with NewsIndex.open(tmp_path / "i.idx") as index:
+        assert index.get_facets("1").issues == ()
