@@ -117,8 +117,16 @@ def test_the_hand_labelled_set_speakers_are_the_labelled_people_only():
 
 
 def test_a_country_named_once_in_passing_beside_the_datelines_is_dropped():
-    story = "LONDON, March 3 - Glynwed International said profits rose, helped by sales in the U.S.\n\nThe group expects further progress."
+    story = (
+        "LONDON, March 3 - Glynwed International said profits rose, helped by sales in the U.S.\n\n"
+        + "The engineering group said margins improved in its consumer and building products divisions. " * 4
+        + "The group expects further progress."
+    )
+    assert len(story) > 400
     assert [t.code for t in tag_countries(story, title="GLYNWED SEES FURTHER PROGRESS")] == ["GB"]
+    # a listing entry's short summary has no room for passing mentions: both are kept
+    summary = "Deportation flights from the UK resumed; the U.S. sent two more."
+    assert {t.code for t in tag_countries(summary, title="Egypt: Deportations")} == {"EG", "GB", "US"}
     # named twice, it is part of the story; with no title or dateline country, once is enough
     twice = story.replace("further progress", "further progress in the U.S. market")
     assert {t.code for t in tag_countries(twice, title="GLYNWED SEES FURTHER PROGRESS")} == {"GB", "US"}

@@ -50,6 +50,9 @@ RELATIVE = 0.3
 #: sales in the U.S. rose") is a passing mention, not what the story is about: it is dropped.
 #: On Reuters' dev half: precision 0.908 -> 0.935, recall 0.935 -> 0.925 (US false positives 140 -> ~70).
 DROP_PASSING = True
+#: ...in a story. A text shorter than this (a listing entry's summary) has no room for passing
+#: mentions: every country it names is kept. (Reuters dev: precision 0.936 -> 0.931 for it.)
+PASSING_CHARS = 400
 MAX_NGRAM = 6
 #: Upper-case lookups (headlines in capitals) only for forms at least this long: "IT", "ME" are words.
 MIN_CAPS_FORM = 4
@@ -406,7 +409,7 @@ def tag_countries(text: str, title: str | None = None) -> list[CountryTag]:
         (code, score)
         for code, score in scores.items()
         if score >= MIN_SCORE and score >= RELATIVE * top
-        and (not DROP_PASSING or code in anchors or not anchors or counts[code] > 1)
+        and (not DROP_PASSING or len(text or "") < PASSING_CHARS or code in anchors or not anchors or counts[code] > 1)
     ]
     kept.sort(key=lambda cs: (-cs[1], cs[0]))
     return [CountryTag(code, country_name(code), round(score, 2), tuple(evidence[code])) for code, score in kept]
