@@ -200,3 +200,11 @@ def test_the_evidence_rules_survive_the_round_trip_through_an_index_stamp(tmp_pa
         index.add([Release(id="1", title="Annual accounts", body="The executive director presented the accounts.")])
     with NewsIndex.open(tmp_path / "i.idx") as index:
         assert index.get_facets("1").issues == ()
+
+
+def test_a_term_of_stop_words_only_matches_nothing(tmp_path):
+    toml = tmp_path / "t.toml"
+    toml.write_text('min_score = 1\n[issues.noise]\nterms = { "the" = 5, "it" = 5, "UN" = 1 }\n', encoding="utf-8")
+    taxonomy = load_taxonomy(toml)
+    assert slugs("It was the best of times.", taxonomy=taxonomy) == set()
+    assert slugs("The UN met.", taxonomy=taxonomy) == {"noise"}  # an acronym is no stop word

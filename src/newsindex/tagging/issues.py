@@ -105,7 +105,8 @@ class Taxonomy:
         entries = [(term, "", 0.0) for term in self.ignore]
         entries += [(term, issue.slug, float(weight)) for issue in self.issues for term, weight in issue.terms.items()]
         for term, slug, weight in entries:
-            stems = tuple(_stems(term))
+            # a term of stop words only ("the", "it") would match everywhere: skipped, as ever
+            stems = tuple(_stems(term)) if news_analyzer().terms(term, mode="query") else ()
             # "activist" and "activists" are one stem: one term, the higher weight
             if stems and ((stems, slug) not in best or best[(stems, slug)][2] < weight):
                 best[(stems, slug)] = (stems, slug, weight, term)
