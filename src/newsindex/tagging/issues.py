@@ -17,8 +17,9 @@ humanitarian report about women's rights, "drought" alone climate justice). So:
 
 * phrases are matched as phrases, stop words kept ("same-sex" is not "sex", "data by age and
   sex" is not LGBTI rights), and at each position only the longest matching phrase counts
-  ("national security law" once, not also "national security"); an ``ignore`` phrase of the
-  taxonomy matches and scores nothing ("executive director" is no execution);
+  ("national security law" once, not also "national security"; phrases of the same length of
+  several issues all count); an ``ignore`` phrase of the taxonomy is a match that scores
+  nothing, so shorter terms at its place don't count ("executive director" is no execution);
 * where a term stands matters: title ×2, the lead (first ``LEAD_TERMS`` words) ×1.5; a term
   repeated adds ``REPEAT_FACTOR`` of its weight per further use, so one word said five times
   is not five cues;
