@@ -298,17 +298,17 @@ class NewsTokenizer(Tokenizer):
             raw = match.group()
             if kind == "word":
                 text = term(raw)
-                full = text if text else whole_term(raw)
-                if not full:
-                    full = fold(raw) if _is_caps(raw) and not self._in_caps_run(matches, i) else ""
-                if full:
-                    keep(full)
-                if text is _STOPPED or text == "":
-                    if _is_caps(raw) and not self._in_caps_run(matches, i):
-                        text = fold(raw)
-                    else:
+                if text:  # the common case: a word that is no stop word
+                    keep(text)
+                    append((text, pos))
+                else:  # a stop word ("" is also the cache's stop marker): its stem is kept for us
+                    caps = _is_caps(raw) and not self._in_caps_run(matches, i)
+                    full = whole_term(raw) or (fold(raw) if caps else "")
+                    if full:
+                        keep(full)
+                    if not caps:
                         continue
-                append((text, pos))
+                    append((fold(raw), pos))
             elif kind == "acronym":
                 text = fold(raw.replace(".", ""))
                 append((text, pos))

@@ -142,6 +142,9 @@ class Gazetteer:
         # Every first word in capitals: one lookup of a word's capitals rules out the four
         # lookups (as written, bare, and their capitals) for the nine words in ten that start nothing.
         self.first_caps = frozenset(first.upper() for first in self.longest)
+        # The first words as written: a word not in capitals is looked up as written only, so
+        # "bank", "new" or "a" (first words of "BANK OF ENGLAND", "A CORUÑA" in capitals) start nothing.
+        self.first_exact = frozenset(k.split(" ")[0] for k in self.exact)
         # The first two words of every longer form ("the Netherlands", "NEW ZEALAND"): "the" starts
         # a form, but "the company" starts none, so the scan tries only the one-word reading.
         self.first_pairs = frozenset(" ".join(key.split(" ")[:2]) for key in (*self.exact, *self.caps) if " " in key)
@@ -215,8 +218,12 @@ def country_name(code: str) -> str:
 _Mention = tuple[str, str, float, str, tuple[str, ...]]
 
 
-def _mentions(text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all_caps: bool) -> list[_Mention]:
+def _mentions(
+    text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all_caps: bool, anchors: set[str] | None = None, anchor_end: int = 0
+) -> list[_Mention]:
     """(code, kind, weight, surface, alt) for every gazetteer form in ``text``, longest match first.
+
+    ``anchors``, if given, receives the countries named (not weakly) before ``anchor_end``: the dateline's.
 
     A mention's weight is its kind's times its place's (title, dateline, lead), times a
     context factor: a currency ("U.S. dlrs") or a listing venue ("listed in Luxembourg") names
@@ -231,10 +238,10 @@ def _mentions(text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all
     spans: list[tuple[int, int]] = []
     i, n = 0, len(words)
     longest = gaz.longest
-    first_caps = gaz.first_caps
+    first_caps, first_exact = gaz.first_caps, gaz.first_exact
     while i < n:
         head = words[i][2]
-        if head.upper() not in first_caps and ("'" not in head and "." not in head):
+        if (head.upper() not in first_caps if all_caps or head.isupper() else head not in first_exact) and ("'" not in head and "." not in head):
             i += 1
             continue
         bare = head.rsplit("'", 1)[0] if head.endswith(("'s", "'")) else head.rstrip(".") if head.count(".") == 1 else head
@@ -277,7 +284,7 @@ def _mentions(text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all
             if _CURRENCY_AFTER.match(text, end) or text[end : end + 1] == "$":  # "US$1.2 billion"
                 factor *= CURRENCY_FACTOR
                 surface += " (currency)"
-            elif _VENUE_BEFORE.search(text, max(0, start - 40), start):
+            elif _could_be_venue(text[max(0, start - 4) : start]) and _VENUE_BEFORE.search(text, max(0, start - 40), start):
                 factor *= VENUE_FACTOR
                 surface += " (listing venue)"
             if found and entry.kind == "p" and found[-1][1] in "pw" and found[-1][0] != entry.code and text[spans[-1][1] : start] == ", ":
@@ -288,8 +295,15 @@ def _mentions(text: str, factor_at: list[tuple[int, float]], gaz: Gazetteer, all
                 kind = "l"  # "raids in Tacoma", "refugees in Chad": after "in", a weak name is a place
             found.append((entry.code, kind, KIND_WEIGHT.get(kind, 1.0) * factor, surface, entry.alt))
             spans.append((start, end))
+            if anchors is not None and start < anchor_end and kind not in "wl":
+                anchors.add(entry.code)
         i += size
     return found
+
+
+def _could_be_venue(before: str) -> bool:
+    """A cheap test first: _VENUE_BEFORE needs "in", "on" or "the" right before the name."""
+    return "in" in before or "on" in before or "he" in before
 
 
 def _split_hyphens(words: list[tuple[int, int, str]], gaz: Gazetteer) -> list[tuple[int, int, str]]:
@@ -360,9 +374,7 @@ def tag_countries(text: str, title: str | None = None) -> list[CountryTag]:
         if region and parts:
             # "BIRMINGHAM, Ala." is in Alabama: the city's name is not read as England's
             text = " " * parts.end(1) + text[parts.end(1) :]
-        mentions += _mentions(text, factors, gaz, False)
-        if dateline:
-            anchors.update(m[0] for m in _mentions(text[: dateline.end()], [(dateline.end() + 1, 1.0)], gaz, False) if m[1] != "w")
+        mentions += _mentions(text, factors, gaz, False, anchors, dateline.end() if dateline else 0)
         if region and parts:
             mentions.append((region, "p", KIND_WEIGHT["p"] * DATELINE_FACTOR, f"{parts.group(1)}, {parts.group(2)}", ()))
             anchors.add(region)
