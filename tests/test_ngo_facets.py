@@ -88,7 +88,7 @@ def _micro(pairs):
 
 
 def test_the_hand_labelled_set_issues_are_found_precisely():
-    tuned = [row for row in ROWS if row.get("split") != "held-out"]
+    tuned = [row for row in ROWS if "split" not in row]
     pairs = [(set(r["issues"]), slugs(r["body"], title=r["title"])) for r in tuned]
     p, r, f1 = _micro(pairs)
     assert p >= 0.90 and r >= 0.80 and f1 >= 0.85, (p, r, f1)
@@ -97,6 +97,8 @@ def test_the_hand_labelled_set_issues_are_found_precisely():
     # the releases written after the taxonomy, never tuned on: a floor, below the tuned figure
     held_out = [(set(r["issues"]), slugs(r["body"], title=r["title"])) for r in ROWS if r.get("split") == "held-out"]
     assert len(held_out) >= 15 and _micro(held_out)[2] >= 0.75
+    last = [(set(r["issues"]), slugs(r["body"], title=r["title"])) for r in ROWS if r.get("split") == "held-out-2"]
+    assert len(last) == 10 and _micro(last)[2] >= 0.70
     # not everything: about as many issues as the labels have
     assert sum(len(f) for _, f in pairs) <= 1.2 * sum(len(g) for g, _ in pairs)
 
