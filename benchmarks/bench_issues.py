@@ -6,7 +6,8 @@ labelled *before* tagging: each line has the issues a reader says the release is
 countries and the people quoted. The first 32 guided the taxonomy's vocabulary ("tuned"); the
 18 with ``"split": "held-out"`` were written and labelled afterwards and never tuned on (a few
 general rules were checked against them); the 10 of ``"held-out-2"``, short listing entries,
-were written last, after every rule, and measured once. ``kind`` is ``ngo`` (a rights group's release) or
+were written last, after every rule, and measured once (F1 0.727: P 0.857 R 0.632) before
+their misses pointed at vocabulary that was then added: no longer a held-out figure. ``kind`` is ``ngo`` (a rights group's release) or
 ``humanitarian`` (a relief agency's report, its theme mapped to our issue).
 
 Printed: issue micro precision/recall/F1 and issues per release (all, and per kind); the
