@@ -10,6 +10,7 @@ class; the subclasses say what went wrong and carry what it needs to be fixed::
     ├── IndexLockedError     another writer holds the index lock
     ├── IndexVersionError    the index was built by an incompatible schema/library version
     ├── TaxonomyError        an issue taxonomy file is malformed (path, what is wrong)
+    ├── ModelError           a learned issue model can't be fitted or read (what to do)
     └── QueryError           the query text is malformed (position)
 
 Misuse of the API (a wrong type, an unknown keyword value) raises ``ValueError``/``TypeError``
@@ -28,6 +29,7 @@ __all__ = [
     "IndexVersionError",
     "QueryError",
     "TaxonomyError",
+    "ModelError",
 ]
 
 
@@ -84,3 +86,7 @@ class QueryError(NewsIndexError):
 
 class TaxonomyError(NewsIndexError, ValueError):
     """An issue taxonomy (TOML or JSON) could not be read; the message names the file."""
+
+
+class ModelError(NewsIndexError):
+    """Issues can't be learned (too few labels, scikit-learn missing) or a model file can't be read."""
