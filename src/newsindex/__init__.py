@@ -19,6 +19,7 @@ from .errors import (
     IndexLockedError,
     IndexNotFoundError,
     IndexVersionError,
+    ModelError,
     NewsIndexError,
     QueryError,
     SourceError,
@@ -29,6 +30,7 @@ from .records import Release
 from .results import AddReport, FacetCount, Hit, Rejection, SearchResults
 from .sources import FORMATS, load_releases, load_sample
 from .tagging import CountryTag, IssueTag, Taxonomy, country_name, load_taxonomy, tag_countries, tag_issues
+from .tagging.learn import IssueModel, IssueReport, IssueScore, IssuesLearned, learn_issues
 
 __all__ = [
     "__version__",
@@ -42,7 +44,12 @@ __all__ = [
     "IndexNotFoundError",
     "IndexStats",
     "IndexVersionError",
+    "ModelError",
+    "IssueModel",
+    "IssueReport",
+    "IssueScore",
     "IssueTag",
+    "IssuesLearned",
     "NewsIndex",
     "NewsIndexError",
     "QueryError",
@@ -56,6 +63,7 @@ __all__ = [
     "country_name",
     "load_releases",
     "load_sample",
+    "learn_issues",
     "load_taxonomy",
     "tag_countries",
     "tag_issues",

@@ -719,5 +719,9 @@ def watch_remove(index_path: str, name: str) -> None:
     click.echo(f"watch {name!r} removed")
 
 
+from newsindex.cli_learn import learn_command  # noqa: E402  (its own module: see cli_learn.py)
+
+main.add_command(learn_command(handle_errors))
+
 if __name__ == "__main__":  # pragma: no cover
     main()

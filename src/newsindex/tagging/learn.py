@@ -45,7 +45,7 @@ from ..errors import ModelError
 from ..records import Release
 from .issues import TITLE_FACTOR, IssueTag, issue_label
 
-__all__ = ["IssueModel", "IssueReport", "IssueScore", "learn_issues", "MODEL_FILE", "MIN_EXAMPLES"]
+__all__ = ["IssueModel", "IssueReport", "IssueScore", "IssuesLearned", "learn_issues", "learn_from_archive", "index_model", "MODEL_FILE", "MIN_EXAMPLES"]
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,9 @@ class IssueModel:
         tags = []
         for j in picked:
             weight = values * self.weights[index, j]
-            top = [int(i) for i in np.argsort(-weight, kind="stable")[:EVIDENCE_TERMS] if weight[i] > 0]
+            # Words, not numbers, as evidence a person reads (numbers still count in the score).
+            ranked = [int(i) for i in np.argsort(-weight, kind="stable") if weight[i] > 0]
+            top = [i for i in ranked if not self.terms[rows[i]].isdigit()][:EVIDENCE_TERMS]
             evidence = tuple(words.get(self.terms[rows[i]], self.terms[rows[i]]) for i in top)
             tags.append(IssueTag(self.labels[j], self.names[j], round(float(margins[j]), 3), evidence))
         return tags
@@ -377,7 +379,7 @@ def _fit(matrix: Any, targets: Any) -> tuple[Any, Any]:
             continue
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
-            svm = LinearSVC(C=C).fit(matrix, y)
+            svm = LinearSVC(C=C, random_state=0).fit(matrix, y)  # liblinear shuffles: fixed seed, same model
         if caught:
             log.info("learn_issues: the SVM for a label did not fully converge (%s)", caught[0].message)
         weights[:, j] = svm.coef_[0]
@@ -428,3 +430,87 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return round(precision, 4), round(recall, 4), round(f1, 4)
+
+
+# ------------------------------------------------------------------ an index's own model
+
+
+@dataclass(frozen=True)
+class IssuesLearned:
+    """What ``NewsIndex.learn_issues`` did: the model (with its report) and what it tagged."""
+
+    model: IssueModel
+    labelled: int  # releases with given issues (fitted on)
+    unlabelled: int
+    tagged: int  # unlabelled releases given at least one learned issue
+    counts: tuple[tuple[str, int], ...]  # (issue, unlabelled releases tagged with it), most first
+    examples: tuple[tuple[str, str, tuple[str, ...]], ...]  # (id, title, issues): the first few tagged
+
+    @property
+    def report(self) -> IssueReport:
+        return self.model.report
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "labelled": self.labelled, "unlabelled": self.unlabelled, "tagged": self.tagged,
+            "counts": dict(self.counts), "examples": [{"id": i, "title": t, "issues": list(x)} for i, t, x in self.examples],
+            "report": self.report.to_dict(),
+        }
+
+
+#: IssuesLearned.examples: this many tagged releases are shown.
+EXAMPLES = 10
+
+
+def learn_from_archive(
+    stored: Sequence[tuple[Release, Any]], *, min_examples: int = MIN_EXAMPLES, folds: int = FOLDS, language: str = "english"
+) -> tuple[IssuesLearned, list[tuple[Release, Any]]]:
+    """Fit on an index's labelled releases, tag its unlabelled ones.
+
+    ``stored``: (release, facets) pairs as the index stores them (``facets.issues_extracted``
+    is replaced). Returns what was learned and the pairs whose extracted issues changed, for
+    the index to rewrite. Labelled releases keep theirs: their given issues are the facet.
+    """
+    import dataclasses
+
+    model = learn_issues((release for release, _ in stored), min_examples=min_examples, folds=folds, language=language)
+    changed: list[tuple[Release, Any]] = []
+    counts: Counter[str] = Counter()
+    examples: list[tuple[str, str, tuple[str, ...]]] = []
+    unlabelled = tagged = 0
+    for release, facets in stored:
+        if release.issues:
+            continue
+        unlabelled += 1
+        issues = tuple(t.slug for t in model.tag(_text_of(release), title=release.title))
+        if issues:
+            tagged += 1
+            counts.update(issues)
+            if len(examples) < EXAMPLES:
+                examples.append((release.id, release.title, issues))
+        if issues != tuple(facets.issues_extracted):
+            changed.append((release, dataclasses.replace(facets, issues_extracted=issues)))
+    learned = IssuesLearned(
+        model=model, labelled=model.report.releases, unlabelled=unlabelled, tagged=tagged,
+        counts=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))), examples=tuple(examples),
+    )
+    return learned, changed
+
+
+_LOADED: dict[str, tuple[tuple[int, int], IssueModel]] = {}
+
+
+def index_model(directory: str | os.PathLike[str] | None) -> IssueModel | None:
+    """The model learned for the index in ``directory`` (None: none learned), read once per version of the file."""
+    if directory is None:
+        return None
+    path = Path(directory) / MODEL_FILE
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    key, version = str(path), (stat.st_mtime_ns, stat.st_size)
+    cached = _LOADED.get(key)
+    if cached is None or cached[0] != version:
+        cached = _LOADED[key] = (version, IssueModel.load(path))
+    return cached[1]
