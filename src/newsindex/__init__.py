@@ -11,8 +11,9 @@ counts and highlighted snippets.
         results = index.search("hong kong vigil", country="HK", facets=("country", "issue", "year"))
 """
 
-__version__ = "0.1.0"
+import functools
 
+from ._version import __version__
 from .analysis import analyze
 from .errors import (
     IndexExistsError,
@@ -31,6 +32,17 @@ from .results import AddReport, FacetCount, Hit, Rejection, SearchResults
 from .sources import FORMATS, load_releases, load_sample
 from .tagging import CountryTag, IssueTag, Taxonomy, country_name, load_taxonomy, tag_countries, tag_issues
 from .tagging.learn import IssueModel, IssueReport, IssueScore, IssuesLearned, learn_issues
+from .watch import watches_of as _watches_of
+
+
+def _wire_watches() -> None:
+    """``index.watches``: saved searches use the index, so they are attached here, not in index.py."""
+    accessor = functools.cached_property(_watches_of)
+    accessor.__set_name__(NewsIndex, "watches")
+    NewsIndex.watches = accessor  # type: ignore[attr-defined]
+
+
+_wire_watches()
 
 __all__ = [
     "__version__",

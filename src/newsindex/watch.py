@@ -28,7 +28,7 @@ from .records import Release
 if TYPE_CHECKING:
     from .index import NewsIndex
 
-__all__ = ["Watch", "WatchRun", "Watches", "WATCH_FILE", "WATCH_FILTERS"]
+__all__ = ["Watch", "WatchRun", "Watches", "WATCH_FILE", "WATCH_FILTERS", "watches_of"]
 
 WATCH_FILE = "watches.json"
 #: The search() keywords a watch may keep (the same names as everywhere else).
@@ -232,3 +232,12 @@ class Watches:
     def run_all(self, *, update: bool = True) -> list[WatchRun]:
         """Run every watch, by name."""
         return [self.run(w.name, update=update) for w in self]
+
+
+def watches_of(index: NewsIndex) -> Watches:
+    """The saved searches of ``index``: ``index.watches.add("hk", "hong kong", country="HK")``, ``.run("hk")``.
+
+    The package wires this in as the ``NewsIndex.watches`` property (made once per index), so
+    the index needs no knowledge of watches: this module uses the index, never the reverse.
+    """
+    return Watches(index, index.path / WATCH_FILE if index.path else None)

@@ -10,6 +10,7 @@ silently. File-level problems (a missing file, a CSV without a title column) alw
 from __future__ import annotations
 
 import io
+import os
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator
@@ -17,7 +18,7 @@ from typing import Callable, Iterator
 from ..errors import SourceError
 from ..records import Release
 from . import csvfile, jsonl, newsroom, reuters
-from ._common import MAX_RECORD_BYTES, Source, log, source_name
+from ._common import MAX_RECORD_BYTES, Source, is_regular_file, log, open_path, source_name
 
 __all__ = ["FORMATS", "load_releases", "load_sample", "sample_path", "MAX_RECORD_BYTES"]
 
@@ -53,10 +54,13 @@ def _detect(source: Source) -> tuple[str, Source]:
     if suffix in _SUFFIXES:
         return _SUFFIXES[suffix], source
     if isinstance(source, (str, Path)) or hasattr(source, "__fspath__"):
-        path = Path(source)  # type: ignore[arg-type]
-        if not path.is_file():
-            raise SourceError(str(path), None, "no such file")
-        with open(path, "rb") as handle:
+        handle = open_path(source)  # raises a clear SourceError: missing, a directory, unreadable
+        assert handle is not None
+        if not is_regular_file(source):
+            # a pipe can be read once: peek at its head, then parse from the same open handle
+            fmt = _sniff(handle.peek(4096)[:4096]) or "newsroom"  # type: ignore[attr-defined]
+            return fmt, handle
+        with handle:
             head = handle.read(4096)
         fmt = _sniff(head)
         return fmt or "newsroom", source
@@ -81,20 +85,27 @@ def load_releases(source: Source, *, format: str | None = None, errors: list[Sou
     """
     if format is not None and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; formats are {', '.join(FORMATS)}")
+    opened = None
     if format is None:
+        given = source
         format, source = _detect(source)
-    count = 0
-    for item in _PARSERS[format](source):
-        if isinstance(item, SourceError):
-            if errors is None:
-                raise item
-            log.info("rejected %s", item)
-            errors.append(item)
-        else:
-            count += 1
-            yield item
-    if count == 0:
-        log.warning("%s: no releases found (format %s)", source_name(source), format)
+        opened = source if source is not given and isinstance(given, (str, os.PathLike)) else None
+    try:
+        count = 0
+        for item in _PARSERS[format](source):
+            if isinstance(item, SourceError):
+                if errors is None:
+                    raise item
+                log.info("rejected %s", item)
+                errors.append(item)
+            else:
+                count += 1
+                yield item
+        if count == 0:
+            log.warning("%s: no releases found (format %s)", source_name(source), format)
+    finally:
+        if opened is not None:
+            opened.close()  # type: ignore[union-attr]
 
 
 def sample_path() -> Path:

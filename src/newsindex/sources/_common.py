@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterator, Union
@@ -142,14 +143,51 @@ def open_path(source: Source) -> IO[bytes] | IO[str] | None:
         return None
     path = Path(os.fsdecode(source))
     name = str(path)
-    if not path.exists():
-        raise SourceError(name, None, "no such file: check the path")
-    if path.is_dir():
-        raise SourceError(name, None, "is a directory, not a file: pass the files in it instead")
     try:
-        return open(path, "rb")
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise SourceError(name, None, "no such file: check the path") from None
+    except OSError as exc:
+        raise SourceError(name, None, f"cannot look at it ({exc.strerror}): check the path and its permissions") from exc
+    if stat.S_ISDIR(mode):
+        raise SourceError(name, None, "is a directory, not a file: pass the files in it instead (e.g. DIR/*.txt)")
+    try:
+        if stat.S_ISREG(mode):
+            return open(path, "rb")
+        return _open_pipe(path)
     except OSError as exc:
         raise SourceError(name, None, f"cannot open it ({exc.strerror}): check its permissions") from exc
+
+
+def _open_pipe(path: Path) -> IO[bytes]:
+    """Open a FIFO or other special file without blocking forever on a missing writer.
+
+    A plain ``open()`` of a named pipe waits until some program opens it for writing, which
+    may be never. Opening non-blocking returns at once; then reads block as usual (for data
+    from a live writer) and end at once when there is no writer, which is reported.
+    Process substitution (``<(zcat export.jsonl.gz)``) has its writer already and just works.
+    """
+    handle = open(path, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NONBLOCK))
+    try:
+        os.set_blocking(handle.fileno(), True)
+        if not handle.peek(1):  # type: ignore[attr-defined]
+            raise SourceError(
+                str(path), None, "is a named pipe (FIFO) with nothing to read: no program is writing to it"
+            )
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+def is_regular_file(source: Source) -> bool:
+    """True for a path to a regular file (which can be read twice: once to sniff its format)."""
+    if not isinstance(source, (str, os.PathLike)):
+        return False
+    try:
+        return stat.S_ISREG(os.stat(source).st_mode)
+    except OSError:
+        return False
 
 
 def _split_cr(number: int, text: str) -> Iterator[Line]:

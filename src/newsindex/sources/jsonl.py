@@ -15,7 +15,25 @@ from ..records import Release
 from ._common import MAX_RECORD_BYTES, Source, lines_of, source_label, source_name, too_big
 from ._fields import to_release
 
-__all__ = ["parse"]
+__all__ = ["parse", "MAX_NESTING"]
+
+#: A release is a flat object with a few lists (countries, issues); anything nested deeper than
+#: this is not one, and refusing it early keeps later steps (tagging, export) from recursing.
+MAX_NESTING = 32
+
+
+def _depth_over(value: object, limit: int) -> bool:
+    """True when ``value`` nests lists/objects more than ``limit`` levels (iterative: no recursion)."""
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
 
 
 def parse(source: Source) -> Iterator[Release | SourceError]:
@@ -32,10 +50,16 @@ def parse(source: Source) -> Iterator[Release | SourceError]:
             continue
         try:
             record = json.loads(text)
+        except RecursionError:
+            yield SourceError(path, number, "JSON nested too deeply to read (thousands of levels): not a release record", record=text[:1000])
+            continue
         except json.JSONDecodeError as exc:
             cut_off = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated string")
             cut = "; the line looks cut off" if cut_off else ""
             yield SourceError(path, number, f"not valid JSON ({exc.msg}, column {exc.colno}){cut}", record=text)
+            continue
+        if _depth_over(record, MAX_NESTING):
+            yield SourceError(path, number, f"JSON nested more than {MAX_NESTING} levels deep: not a release record", record=text[:1000])
             continue
         if not isinstance(record, dict):
             yield SourceError(path, number, f"expected a JSON object {{...}}, got {type(record).__name__}", record=text)
