@@ -15,6 +15,7 @@ import functools
 
 from ._version import __version__
 from .analysis import analyze
+from .dates import parse_date
 from .errors import (
     IndexExistsError,
     IndexLockedError,
@@ -23,6 +24,7 @@ from .errors import (
     ModelError,
     NewsIndexError,
     QueryError,
+    ReleaseError,
     SourceError,
     TaxonomyError,
 )
@@ -67,6 +69,7 @@ __all__ = [
     "QueryError",
     "Rejection",
     "Release",
+    "ReleaseError",
     "SearchResults",
     "SourceError",
     "TaxonomyError",
@@ -77,6 +80,7 @@ __all__ = [
     "load_sample",
     "learn_issues",
     "load_taxonomy",
+    "parse_date",
     "tag_countries",
     "tag_issues",
 ]

@@ -33,6 +33,7 @@ from newsindex import (
     tag_issues,
 )
 
+from newsindex.cli_progress import Progress, Working, on_terminal
 from newsindex.export import write_csv, write_jsonl
 from newsindex.index import DEFAULT_BATCH_SIZE
 from newsindex.timeline import bars
@@ -43,8 +44,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 FACET_CHOICES = ("country", "issue", "type", "source", "year", "month", "week", "speaker")
 #: A query of this many words or more that finds (almost) nothing gets the --match any hint.
 LONG_QUERY_WORDS = 5
-#: Above this many releases read, `index` shows a running count on a terminal.
-PROGRESS_EVERY = 500
+#: `facets` without --field/--all shows this many values per field (the rest: --field NAME).
+FACET_SUMMARY_TOP = 5
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -133,16 +134,18 @@ def _render_results(results: SearchResults, *, show_facets: bool = True) -> None
     if results.suggestions:
         click.echo("Did you mean: " + " or ".join(repr(s) for s in results.suggestions) + "?" + ("" if results.total else "  (or search with --fuzzy)"))
         click.echo()
-    else:
+    elif results.total:
         first = (results.page - 1) * results.limit + 1
         last = first + len(results.hits) - 1
-        shown = f"{first}-{last} of {results.total}" if results.hits else f"{results.total} in all"
-        click.echo(f"{shown} releases" + (f" for {results.query!r}" if results.query else "") + f" ({'newest first' if results.sort == 'newest' or (not results.query.strip() and results.sort == 'relevance') else 'oldest first' if results.sort == 'oldest' else 'by relevance'})")
+        shown = f"{first}-{last} of {results.total:,} releases" if results.hits else f"{results.total:,} releases in all"
+        order = "newest first" if results.sort == "newest" or (not results.query.strip() and results.sort == "relevance") else "oldest first" if results.sort == "oldest" else "by relevance"
+        beyond = f"; none on page {results.page} (pages: {results.pages})" if not results.hits and results.page > 1 else ""
+        click.echo(shown + (f" for {results.query!r}" if results.query else "") + f" ({order}){beyond}")
         click.echo()
         for hit in results:
             _render_hit(hit)
             click.echo()
-    if show_facets and results.facets:
+    if show_facets and results.facets and results.total:
         _render_facets(results.facets)
 
 
@@ -157,6 +160,9 @@ def main() -> None:
     Index your own archive and search it:
       newsindex index releases.idx newsroom.txt export.jsonl
       newsindex search releases.idx "vigil" --country HK --since 2021-01-01
+      newsindex facets releases.idx
+    Which issue slugs --issue takes:
+      newsindex issues
     """
 
 
@@ -183,23 +189,6 @@ def demo(query: str, limit: int, as_json: bool) -> None:
     _render_results(results)
 
 
-class _Progress:
-    """A running count on stderr when it is a terminal: large inputs show they are moving."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
-        self.started = time.monotonic()
-
-    def __call__(self, count: int) -> None:
-        if self.enabled and count >= PROGRESS_EVERY:
-            rate = count / max(time.monotonic() - self.started, 1e-9)
-            click.echo(f"\r  read {count:,} releases ({rate:,.0f}/s)", err=True, nl=False)
-
-    def done(self) -> None:
-        if self.enabled and time.monotonic() - self.started > 0.5:
-            click.echo("\r" + " " * 60 + "\r", err=True, nl=False)
-
-
 @main.command("index")
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.argument("sources", metavar="SOURCE...", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
@@ -212,21 +201,26 @@ class _Progress:
 @click.option("--taxonomy", type=click.Path(exists=True, dir_okay=False), help="Issue taxonomy (TOML or JSON) of a new index, instead of the shipped one.")
 @click.option("--extend-taxonomy", is_flag=True, help="Add --taxonomy's issues to the shipped ones instead of replacing them.")
 @click.option("--timeout", default=0.0, show_default=True, help="Seconds to wait for another writer's lock.")
+@click.option("--source", "source_name", metavar="NAME", help="Name the source of these releases (the `source` facet), e.g. 'Amnesty USA'. Default: the site name the page states, else the file name.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 @handle_errors
-def index_command(index_path: str, sources: tuple[str, ...], format_: str | None, strict: bool, rejects: str | None, batch_size: int, language: str, overwrite: bool, taxonomy: str | None, extend_taxonomy: bool, timeout: float, quiet: bool) -> None:
+def index_command(index_path: str, sources: tuple[str, ...], format_: str | None, strict: bool, rejects: str | None, batch_size: int, language: str, overwrite: bool, taxonomy: str | None, extend_taxonomy: bool, timeout: float, source_name: str | None, quiet: bool) -> None:
     """Add the releases of SOURCE files to INDEX (created if missing).
 
     Releases already in the index (same id: same url, or same title and date) are updated, not
     duplicated, so re-running a command is safe. By default bad records are reported and
     skipped; --strict refuses the whole run instead. SOURCE may be - for standard input.
+    INDEX's parent directory must exist (a typo in a path is an error, not a new tree).
 
     \b
-    Example:
+    Examples:
+      newsindex index releases.idx newsroom.txt --source "Amnesty USA"
       newsindex index releases.idx newsroom.txt export.jsonl --rejects rejects.jsonl
     """
     started = time.monotonic()
     path = Path(index_path)
+    if not path.exists() and not path.parent.is_dir():
+        _fail(f"{path.parent} does not exist: `index` creates only the index directory itself ({path.name}); check the path, or create {path.parent} first")
     if overwrite or not path.exists() or not any(path.iterdir()):
         tax = load_taxonomy(taxonomy, extend=extend_taxonomy) if taxonomy else None
         index = NewsIndex.create(path, language=language, overwrite=overwrite, taxonomy=tax)
@@ -239,12 +233,17 @@ def index_command(index_path: str, sources: tuple[str, ...], format_: str | None
     def releases() -> Iterator[Release]:
         for source in sources:
             stream: Any = sys.stdin.buffer if source == "-" else source
-            yield from load_releases(stream, format=format_, errors=None if strict else errors)
+            yield from load_releases(stream, format=format_, errors=None if strict else errors, name=source_name)
 
-    progress = _Progress(not quiet)
+    progress = Progress("read", "releases", enabled=not quiet)
+    before = len(index)
     with index:
         try:
             report = index.add(releases(), strict=strict, batch_size=batch_size, timeout=timeout, progress=progress)
+        except KeyboardInterrupt:
+            progress.done()
+            index.close()
+            _interrupted(path, before, strict)
         finally:
             progress.done()
     rejected = [(f"{e.path}:{e.line}" if e.line else e.path, e.reason, e.record) for e in errors]
@@ -266,7 +265,24 @@ def index_command(index_path: str, sources: tuple[str, ...], format_: str | None
                 out.write(json.dumps({"where": where, "reason": reason, "record": record}, ensure_ascii=False) + "\n")
 
 
-@main.command()
+def _interrupted(path: Path, before: int, strict: bool) -> None:
+    """Ctrl-C during `index`: say what is in the index and how to finish, exit 130 (SIGINT)."""
+    try:
+        with NewsIndex.open(path) as index:
+            committed = len(index) - before
+    except NewsIndexError:
+        committed = 0
+    new = "new releases" if before else "releases"
+    click.echo(
+        f"\ninterrupted: {max(committed, 0):,} {new} committed, the rest not indexed"
+        + ("" if not strict else " (--strict: nothing of this run)")
+        + "; run the same command again to continue",
+        err=True,
+    )
+    sys.exit(130)
+
+
+@main.command(short_help='Search INDEX: ranked hits, filters, facet counts.')
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.argument("query", default="")
 @filter_options
@@ -277,10 +293,11 @@ def index_command(index_path: str, sources: tuple[str, ...], format_: str | None
 @click.option("--facet", "facet_names", multiple=True, type=click.Choice(FACET_CHOICES), help="Facets to count (default: country, issue, year).")
 @click.option("--fuzzy", is_flag=True, help="Also match words within 1-2 letters of each query word (misspellings).")
 @click.option("--boost-recent", type=click.FloatRange(min=0, min_open=True), metavar="DAYS", help="Favour recent releases: relevance halves its recency part every DAYS days.")
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON document: query, total, hits, facets, suggestions.")
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="JSON Lines: one hit object per line, nothing else (for jq -c, grep, line tools).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the hits as CSV (one row per hit).")
 @handle_errors
-def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], speaker: tuple[str, ...], since: str | None, until: str | None, sort: str, match: str, limit: int, page: int, facet_names: tuple[str, ...], fuzzy: bool, boost_recent: float | None, as_json: bool, as_csv: bool) -> None:
+def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], speaker: tuple[str, ...], since: str | None, until: str | None, sort: str, match: str, limit: int, page: int, facet_names: tuple[str, ...], fuzzy: bool, boost_recent: float | None, as_json: bool, as_jsonl: bool, as_csv: bool) -> None:
     """Search INDEX. An empty QUERY lists releases (newest first) matching the filters.
 
     \b
@@ -288,21 +305,28 @@ def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[s
     AND / OR / NOT, (groups), title:word, country:CN, speaker:gwen-lee,
     protest*, word~ (fuzzy). When few releases match, it suggests spellings
     the archive uses ("Did you mean").
+
     \b
     Example:
       newsindex search releases.idx "vigil OR assembly" --country HK --since 2021-01-01
       newsindex search releases.idx "tiananmin" --fuzzy
       newsindex search releases.idx "covid" --boost-recent 90 --csv > covid.csv
+      newsindex search releases.idx "hong kong" --jsonl --limit 100
     """
-    if as_json and as_csv:
-        raise click.UsageError("choose one of --json and --csv")
+    if as_json + as_jsonl + as_csv > 1:
+        raise click.UsageError("choose one of --json and --csv, or --jsonl: each is a whole output of its own")
     with NewsIndex.open(index_path) as index:
         results = index.search(
             query, **_filters(country, issue, type_, source, since, until, speaker), sort=sort, match=match,  # type: ignore[arg-type]
             limit=limit, page=page, facets=facet_names or ("country", "issue", "year"), fuzzy=fuzzy, boost_recent=boost_recent,
         )
+        hints = _filter_hints(index, index_path, country, issue) if not results.total else []
     if as_csv:
         write_csv(results.hits, sys.stdout)
+        return
+    if as_jsonl:
+        for hit in results:
+            click.echo(json.dumps(hit.to_dict(), ensure_ascii=False))
         return
     if as_json:
         click.echo(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
@@ -311,35 +335,74 @@ def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[s
         if match == "all" and results.total < 3 and len(query.split()) >= LONG_QUERY_WORDS:
             # A question typed in full rarely has every word in one release (README: Ranking).
             click.echo("Every word must match by default; for a question like this, try --match any.")
+        for hint in hints:
+            click.echo(hint, err=True)
 
 
-@main.command()
+def _filter_hints(index: NewsIndex, index_path: str, country: tuple[str, ...], issue: tuple[str, ...]) -> list[str]:
+    """Why a filtered search found nothing, when a filter value is one no release has."""
+    if not country and not issue:
+        return []
+    known = index.facets(fields=("country", "issue"))
+    codes = {c.value for c in known["country"]}
+    slugs = {c.value for c in known["issue"]} | {i.slug for i in index.taxonomy.issues}
+    hints = [
+        f"No release has country {value!r}: --country takes ISO codes such as CN, HK, US; `newsindex facets {index_path} --field country` lists this index's."
+        for value in country if value.strip().upper() not in codes
+    ]
+    hints += [
+        f"{value!r} is no issue slug of this index: `newsindex issues {index_path}` lists them."
+        for value in issue if value.strip().lower().replace(" ", "-") not in slugs
+    ]
+    return hints
+
+
+@main.command(short_help='Count releases per country, issue, year, source and more.')
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.argument("query", default="")
 @filter_options
-@click.option("--field", "fields", multiple=True, type=click.Choice(FACET_CHOICES), help="Facet fields to count (default: all).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--field", "fields", multiple=True, type=click.Choice(FACET_CHOICES), help="Facet fields to count, every value listed (repeat; default: a summary of all).")
+@click.option("--all", "show_all", is_flag=True, help="Every value of every field, not the top ones.")
+@click.option("--json", "as_json", is_flag=True, help="The counts as JSON (every value, time periods with zero included).")
 @handle_errors
-def facets(index_path: str, query: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], speaker: tuple[str, ...], since: str | None, until: str | None, fields: tuple[str, ...], as_json: bool) -> None:
+def facets(index_path: str, query: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], speaker: tuple[str, ...], since: str | None, until: str | None, fields: tuple[str, ...], show_all: bool, as_json: bool) -> None:
     """Count releases per country, issue, type, source, year, month, week and speaker.
 
+    By default a summary: the top values of each field, most releases first.
+    --field NAME lists every value of that field (periods in time order),
+    --all every value of every field. Values with no release are never listed
+    (see `newsindex timeline` for gaps in coverage).
+
     \b
-    Example:
+    Examples:
+      newsindex facets releases.idx
       newsindex facets releases.idx "torture" --field country --field year
+      newsindex facets releases.idx --all
     """
     with NewsIndex.open(index_path) as index:
         counts = index.facets(query, fields=fields or FACET_CHOICES, **_filters(country, issue, type_, source, since, until, speaker))
     if as_json:
         click.echo(json.dumps({name: [c.to_dict() for c in values] for name, values in counts.items()}, ensure_ascii=False, indent=2))
         return
+    summary = not fields and not show_all
     for name, values in counts.items():
-        click.echo(_bold(name))
-        for c in values:
+        present = [c for c in values if c.count]
+        if summary:
+            present = sorted(present, key=lambda c: -c.count)  # stable: ties keep time or name order
+        shown = present[:FACET_SUMMARY_TOP] if summary else present
+        click.echo(_bold(name) + f"  ({len(present)} value{'s' if len(present) != 1 else ''})")
+        if not present:
+            click.echo("       -  (none)")
+        for c in shown:
             label = f"{c.label} ({c.value})" if c.label and c.label != c.value else c.value
             click.echo(f"  {c.count:>6}  {label}")
+        if len(present) > len(shown):
+            click.echo(f"       …  {len(present) - len(shown)} more: --field {name}")
+    if summary:
+        click.echo(f"\nThe top {FACET_SUMMARY_TOP} values of each field; every value of one: --field NAME; of all: --all.")
 
 
-@main.command()
+@main.command(short_help='Print one release in full, with its facets.')
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.argument("release_id", metavar="ID")
 @click.option("--json", "as_json", is_flag=True)
@@ -349,7 +412,7 @@ def show(index_path: str, release_id: str, as_json: bool) -> None:
 
     \b
     Example:
-      newsindex show releases.idx 3f2a9c0d1e2b4a5f
+      newsindex show releases.idx 55b7539339975352
     """
     with NewsIndex.open(index_path) as index:
         release = index.get(release_id)
@@ -402,7 +465,7 @@ def stats(index_path: str, as_json: bool) -> None:
     click.echo(f"{'facet values:':<16}" + ", ".join(f"{k} {v}" for k, v in figures.facet_values.items()))
 
 
-@main.command()
+@main.command(short_help="Merge INDEX's segments into one (after a big import).")
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.option("--timeout", default=0.0, show_default=True, help="Seconds to wait for another writer's lock.")
 @handle_errors
@@ -418,7 +481,8 @@ def optimize(index_path: str, timeout: float) -> None:
     with NewsIndex.open(index_path) as index:
         before = index.stats()
         started = time.perf_counter()
-        merged = index.optimize(timeout=timeout)
+        with Working("merging segments"):
+            merged = index.optimize(timeout=timeout)
         after = index.stats()
     if merged <= 1 and after.size_bytes == before.size_bytes:
         click.echo(f"{index_path}: already one segment ({after.size_bytes / 1e6:.1f} MB), nothing to do")
@@ -444,7 +508,7 @@ def analyze_command(text: str, language: str, as_query: bool) -> None:
     click.echo(" ".join(analyze(text, language=language, mode="query" if as_query else "index")))
 
 
-@main.command("tag")
+@main.command("tag", short_help='What country/issue extraction finds, with evidence.')
 @click.argument("source", required=False, default="-", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "format_", type=click.Choice(FORMATS), help="Read SOURCE as releases in this format (default: plain text for '-', else from the suffix or content).")
 @click.option("--taxonomy", type=click.Path(exists=True, dir_okay=False), help="Issue taxonomy (TOML or JSON) to use instead of the shipped one.")
@@ -509,9 +573,10 @@ def similar(index_path: str, release_id: str, country: tuple[str, ...], issue: t
 
     Shared significant words make the score; the same countries and issues add
     to it. The release itself is not listed. Snippets mark the shared words.
+
     \b
     Example:
-      newsindex similar releases.idx 3f2a9c0d1e2b4a5f --limit 5 --since 2021-01-01
+      newsindex similar releases.idx 55b7539339975352 --limit 5 --since 2021-01-01
     """
     with NewsIndex.open(index_path) as index:
         if release_id not in index:
@@ -534,7 +599,7 @@ def similar(index_path: str, release_id: str, country: tuple[str, ...], issue: t
         click.echo()
 
 
-@main.command()
+@main.command(short_help='Releases per year, month or week, as a bar chart.')
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.argument("query", default="")
 @filter_options
@@ -550,6 +615,7 @@ def timeline(index_path: str, query: str, country: tuple[str, ...], issue: tuple
     Empty buckets between the first and last release are shown (a gap in
     coverage is news). --png/--svg write a chart image if matplotlib is
     installed (pip install 'newsindex[plot]').
+
     \b
     Example:
       newsindex timeline releases.idx "hong kong" --by month --since 2021-01-01
@@ -580,7 +646,7 @@ def timeline(index_path: str, query: str, country: tuple[str, ...], issue: tuple
             click.echo(f"\nchart written to {path}")
 
 
-@main.command("export")
+@main.command("export", short_help='Write releases as JSON Lines (what `index` reads).')
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.argument("query", default="")
 @filter_options
@@ -592,6 +658,7 @@ def export_command(index_path: str, query: str, country: tuple[str, ...], issue:
     With a QUERY or filters, only the matching releases. Facets are written as
     the source gave them; extracted ones are recomputed when re-indexed, so an
     index can be rebuilt, moved or upgraded:
+
     \b
     Example:
       newsindex export releases.idx -o releases.jsonl
@@ -604,15 +671,27 @@ def export_command(index_path: str, query: str, country: tuple[str, ...], issue:
             releases: Iterable[Release] = [r for r in (index.get(i) for i in reversed(index.ids(query, **filters))) if r is not None]
         else:
             releases = list(index.releases())
+    progress = Progress("wrote", "releases")
+
+    def counted() -> Iterator[Release]:
+        for number, release in enumerate(releases, 1):
+            if number % 100 == 0:
+                progress(number)
+            yield release
+
     if output == "-":
-        count = write_jsonl(releases, sys.stdout)
+        count = write_jsonl(counted(), sys.stdout)
+        progress.done()
+        if on_terminal() and not sys.stdout.isatty():  # the data is piped; a person watches stderr
+            click.echo(f"{count:,} releases written", err=True)
     else:
         with open(output, "w", encoding="utf-8") as out:
-            count = write_jsonl(releases, out)
-        click.echo(f"{count} releases written to {output}", err=True)
+            count = write_jsonl(counted(), out)
+        progress.done()
+        click.echo(f"{count:,} releases written to {output}", err=True)
 
 
-@main.group()
+@main.group(short_help='Saved searches: what is new since the last run.')
 def watch() -> None:
     """Saved searches: name a query once, see what is new every morning.
 
@@ -637,6 +716,7 @@ def watch_add(index_path: str, name: str, query: str, country: tuple[str, ...], 
 
     Releases that match now are its starting point: `watch run` reports only
     releases that match later.
+
     \b
     Example:
       newsindex watch add releases.idx china-researcher --speaker "Doriane Lau"
@@ -669,7 +749,7 @@ def watch_list(index_path: str, as_json: bool) -> None:
         click.echo(f"{_bold(w.name)}: {w.describe()}  (last run: {w.last_run or 'never'})")
 
 
-@watch.command("run")
+@watch.command("run", short_help='Print what is new to a watch (or all) since its last run.')
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.argument("name", required=False)
 @click.option("--dry-run", is_flag=True, help="Show what is new without marking it seen.")
@@ -719,9 +799,18 @@ def watch_remove(index_path: str, name: str) -> None:
     click.echo(f"watch {name!r} removed")
 
 
-from newsindex.cli_learn import learn_command  # noqa: E402  (its own module: see cli_learn.py)
+# ----------------------------------------------------------------------- commands in their own modules
 
-main.add_command(learn_command(handle_errors))
+from newsindex.cli_issues import issues_command  # noqa: E402
+
+issues_command.callback = handle_errors(issues_command.callback)  # type: ignore[arg-type]
+main.add_command(issues_command)
+
+from newsindex.cli_learn import learn_command  # noqa: E402
+
+learn_command.callback = handle_errors(learn_command.callback)  # type: ignore[arg-type]
+main.add_command(learn_command)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

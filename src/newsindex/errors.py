@@ -10,6 +10,7 @@ class; the subclasses say what went wrong and carry what it needs to be fixed::
     ├── IndexLockedError     another writer holds the index lock
     ├── IndexVersionError    the index was built by an incompatible schema/library version
     ├── TaxonomyError        an issue taxonomy file is malformed (path, what is wrong)
+    ├── ReleaseError         a Release built with a date as text (says what to pass; also a TypeError)
     ├── ModelError           a learned issue model can't be fitted or read (what to do)
     └── QueryError           the query text is malformed (position)
 
@@ -29,6 +30,7 @@ __all__ = [
     "IndexVersionError",
     "QueryError",
     "TaxonomyError",
+    "ReleaseError",
     "ModelError",
 ]
 
@@ -86,6 +88,10 @@ class QueryError(NewsIndexError):
 
 class TaxonomyError(NewsIndexError, ValueError):
     """An issue taxonomy (TOML or JSON) could not be read; the message names the file."""
+
+
+class ReleaseError(NewsIndexError, TypeError):
+    """A Release was built with a value of the wrong kind (a date as text); the message says what to pass."""
 
 
 class ModelError(NewsIndexError):

@@ -66,7 +66,7 @@ def facet_label(name: str, value: str, taxonomy: Taxonomy | None = None) -> str:
         return country_name(value)
     if name == "issue":
         return issue_label(value, taxonomy)
-    if name in ("type", "source"):
+    if name == "type":
         return value.replace("-", " ").capitalize()
-    return value
+    return value  # a source's name as given ("Amnesty USA", not "Amnesty usa")
 

@@ -35,6 +35,7 @@ import itertools
 import os
 import pickle
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -403,6 +404,9 @@ def _writer_main() -> None:
     from .tagging import Taxonomy
     from .writing import segment_writer
 
+    # Ctrl-C at a terminal reaches the whole process group: the parent decides (it cancels,
+    # and this process ends when its stdin closes), so no second traceback from here.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
 
     def reply(message: Any) -> None:

@@ -13,7 +13,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
+
+from .errors import ReleaseError
+
+if TYPE_CHECKING:
+    from .schema import Facets
 
 __all__ = ["Release", "release_id", "normalize_type", "RELEASE_TYPES"]
 
@@ -92,6 +97,14 @@ class Release:
     Only ``title`` is required. ``id`` is derived when not given (see :func:`release_id`).
     ``countries`` are ISO 3166-1 alpha-2 codes and ``issues`` topic slugs, *as given by the
     source*; ``extra`` keeps source fields newsindex has no column for, so nothing is lost.
+    ``date`` is a ``datetime.date`` (a ``datetime`` is reduced to its date; text is refused
+    with the call to write instead, since "03/04/2021" has two readings: parse text with
+    ``newsindex.parse_date``).
+
+    ``facets`` is filled in on the releases an index gives back (``get``, ``releases``): the
+    countries and issues the source gave and those extracted from the text, told apart, so
+    ``index.get(id).facets.countries`` is what a search hit shows as ``hit.countries``.
+    It is ignored by ``add`` (facets are always recomputed) and by equality.
     """
 
     title: str
@@ -107,12 +120,13 @@ class Release:
     caption: str = ""
     id: str = ""
     extra: Mapping[str, Any] = field(default_factory=dict)
+    facets: Facets | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.title, str):
             raise TypeError(f"Release.title must be str, not {type(self.title).__name__}")
         if self.date is not None and not isinstance(self.date, _dt.date):
-            raise TypeError(f"Release.date must be a datetime.date or None, not {type(self.date).__name__}")
+            raise ReleaseError(_date_advice(self.date))
         if isinstance(self.date, _dt.datetime):
             object.__setattr__(self, "date", self.date.date())
         # Accept any iterable of strings, store a tuple with duplicates removed in order.
@@ -155,6 +169,22 @@ class Release:
         if self.extra:
             out["extra"] = dict(self.extra)
         return out
+
+
+def _date_advice(value: object) -> str:
+    """What to write instead of ``date=value``: the exact call when the text is an ISO date."""
+    if isinstance(value, str):
+        try:
+            parsed = _dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            parsed = None
+        if parsed is not None:
+            return (
+                f"Release.date takes a datetime.date, not the text {value!r}: "
+                f"pass date=datetime.date({parsed.year}, {parsed.month}, {parsed.day}) or date=datetime.date.fromisoformat({value.strip()[:10]!r})"
+            )
+        return f"Release.date takes a datetime.date, not the text {value!r}: parse it first with newsindex.parse_date({value!r})"
+    return f"Release.date takes a datetime.date or None, not {type(value).__name__}"
 
 
 def _rebuild_release(values: tuple[tuple[str, Any], ...], extra: dict[str, Any]) -> Release:

@@ -213,5 +213,6 @@ def from_stored(stored: Mapping[str, Any]) -> tuple[Release, Facets]:
         countries=facets.countries_given,
         issues=facets.issues_given,
         extra=extra,
+        facets=facets,
     )
     return release, facets

@@ -66,7 +66,25 @@ def as_values(value: FilterValue, name: str) -> tuple[str, ...]:
         return tuple(v.upper() for v in cleaned)
     if name == "speaker":  # "Agnès Callamard" or "agnes-callamard"
         return tuple(speaker_slug(v) for v in cleaned)
+    if name == "source":  # names as given ("Amnesty USA"): matched in filter_docs
+        return tuple(cleaned)
     return tuple(v.lower().replace(" ", "-") for v in cleaned)
+
+
+def _fold_name(value: str) -> str:
+    return " ".join(value.casefold().replace("-", " ").split())
+
+
+def filter_docs(table: Mapping[str, frozenset[int]], name: str, value: str) -> frozenset[int]:
+    """The documents with facet value ``value``; a source also ignoring case and hyphens for spaces.
+
+    Source names are stored as given ("Amnesty USA"), and a person types "amnesty usa".
+    """
+    docs = table.get(value)
+    if docs is not None or name != "source":
+        return docs or frozenset()
+    key = _fold_name(value)
+    return frozenset().union(*(d for v, d in table.items() if _fold_name(v) == key))
 
 
 def as_date(value: DateLike | None, name: str) -> str | None:
@@ -229,7 +247,7 @@ def allowed(snap: Snapshot, filters: Mapping[str, tuple[str, ...]], date_range: 
             cached = snap.filter_cache.get(key)
             if cached is None:
                 table = snap.docs_by_value[name]
-                cached = set().union(*(table.get(v, frozenset()) for v in values))
+                cached = set().union(*(filter_docs(table, name, v) for v in values))
                 snap.filter_cache[key] = cached
             sets.append(cached)
     since, until = date_range

@@ -9,6 +9,7 @@ silently. File-level problems (a missing file, a CSV without a title column) alw
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 from importlib import resources
@@ -18,7 +19,8 @@ from typing import Callable, Iterator
 from ..errors import SourceError
 from ..records import Release
 from . import csvfile, jsonl, newsroom, reuters
-from ._common import MAX_RECORD_BYTES, Source, is_regular_file, log, open_path, source_name
+from ._common import MAX_RECORD_BYTES, Source, is_regular_file, log, open_path, read_text, source_label, source_name
+from .naming import site_name
 
 __all__ = ["FORMATS", "load_releases", "load_sample", "sample_path", "MAX_RECORD_BYTES"]
 
@@ -73,12 +75,14 @@ def _detect(source: Source) -> tuple[str, Source]:
     return fmt, stream
 
 
-def load_releases(source: Source, *, format: str | None = None, errors: list[SourceError] | None = None) -> Iterator[Release]:
+def load_releases(source: Source, *, format: str | None = None, errors: list[SourceError] | None = None, name: str | None = None) -> Iterator[Release]:
     """Yield the releases of a file or stream, in order.
 
     ``format``: one of FORMATS; by default from the suffix (.txt, .jsonl, .csv, .sgm), else
     sniffed from the content. ``errors``: None → raise the first bad record's SourceError;
-    a list → collect SourceErrors there and go on.
+    a list → collect SourceErrors there and go on. ``name``: the ``source`` of releases whose
+    record names none (default: the site's name where a newsroom page states it, else the
+    file's name cleaned of dates and separators; see naming.py).
 
     >>> errors = []
     >>> releases = list(load_releases("export.jsonl", errors=errors))  # doctest: +SKIP
@@ -91,6 +95,10 @@ def load_releases(source: Source, *, format: str | None = None, errors: list[Sou
         format, source = _detect(source)
         opened = source if source is not given and isinstance(given, (str, os.PathLike)) else None
     try:
+        if name is not None and not name.strip():
+            raise ValueError("a source name must not be empty")
+        default = source_label(source)
+        label = name.strip() if name else (_stated_site_name(source) if format == "newsroom" else "")
         count = 0
         for item in _PARSERS[format](source):
             if isinstance(item, SourceError):
@@ -100,12 +108,28 @@ def load_releases(source: Source, *, format: str | None = None, errors: list[Sou
                 errors.append(item)
             else:
                 count += 1
-                yield item
+                yield dataclasses.replace(item, source=label) if label and item.source == default else item
         if count == 0:
             log.warning("%s: no releases found (format %s)", source_name(source), format)
     finally:
         if opened is not None:
             opened.close()  # type: ignore[union-attr]
+
+
+def _stated_site_name(source: Source) -> str:
+    """The site name a newsroom page states (naming.site_name), for a path or a seekable stream."""
+    if isinstance(source, (str, Path)) or hasattr(source, "__fspath__"):
+        try:
+            return site_name(text for _, text in read_text(source))
+        except (OSError, SourceError):
+            return ""  # the parser reports what is wrong with the file
+    if hasattr(source, "seekable") and source.seekable():  # type: ignore[union-attr]
+        start = source.tell()  # type: ignore[union-attr]
+        data = source.read()  # type: ignore[union-attr]
+        source.seek(start)  # type: ignore[union-attr]
+        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        return site_name(text.splitlines())
+    return ""
 
 
 def sample_path() -> Path:
@@ -115,6 +139,4 @@ def sample_path() -> Path:
 
 def load_sample() -> list[Release]:
     """The 12 releases of the bundled sample newsroom, with source "sample-newsroom"."""
-    import dataclasses
-
     return [dataclasses.replace(r, source="sample-newsroom") for r in load_releases(sample_path(), format="newsroom")]

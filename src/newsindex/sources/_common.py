@@ -59,11 +59,16 @@ def source_name(source: Source) -> str:
 
 
 def source_label(source: Source) -> str:
-    """The default ``Release.source``: the file's stem ("newsroom_2021.txt" → "newsroom_2021")."""
+    """The default ``Release.source``: the file's stem, cleaned ("amnesty_newsroom-2021-12-03.txt" → "amnesty newsroom").
+
+    load_releases replaces it with a name the user gives or the page states (naming.py).
+    """
+    from .naming import clean_stem
+
     name = source_name(source)
     if name in ("<stream>", "<stdin>"):
         return "stream"
-    return Path(name).stem or "stream"
+    return clean_stem(Path(name).stem) or "stream"
 
 
 def too_big(path: str, line: int, size: int) -> SourceError:
