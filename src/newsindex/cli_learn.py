@@ -1,53 +1,51 @@
 """`newsindex learn INDEX`: learn issue facets from the index's labelled releases (a command of its own module).
 
-Kept apart from cli.py so the command is one file; cli.py adds it with
-``main.add_command(learn_command(handle_errors))``, passing its error handler (this module
-can't import cli.py, which imports it).
+Kept apart from cli.py so the command is one file; cli.py adds it to ``main`` and wraps its
+callback in its error handler, as for ``newsindex issues`` (this module can't import cli.py,
+which imports it).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
 
 import click
 
 from newsindex import IssuesLearned, NewsIndex
 from newsindex.tagging.learn import MIN_EXAMPLES
 
+__all__ = ["learn_command", "render"]
+
 #: Labels with too few examples listed by name, at most this many (then a count).
 TOO_FEW_SHOWN = 12
 
 
-def learn_command(handle_errors: Callable[[Any], Any]) -> click.Command:
-    @click.command("learn")
-    @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
-    @click.option("--min-examples", default=MIN_EXAMPLES, show_default=True, type=click.IntRange(min=2),
-                  help="Labelled releases an issue needs to be learned.")
-    @click.option("--timeout", default=0.0, show_default=True, help="Seconds to wait for another writer's lock.")
-    @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-    @handle_errors
-    def learn(index_path: str, min_examples: int, timeout: float, as_json: bool) -> None:
-        """Learn INDEX's own issue labels and tag its unlabelled releases with them.
+@click.command("learn")
+@click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
+@click.option("--min-examples", default=MIN_EXAMPLES, show_default=True, type=click.IntRange(min=2),
+              help="Labelled releases an issue needs to be learned.")
+@click.option("--timeout", default=0.0, show_default=True, help="Seconds to wait for another writer's lock.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def learn_command(index_path: str, min_examples: int, timeout: float, as_json: bool) -> None:
+    """Learn INDEX's own issue labels and tag its unlabelled releases with them.
 
-        Fits a classifier per issue on the releases whose records carry issues, prints its
-        cross-validated precision, recall and F1 per issue, and tags the releases without
-        labels (given labels always win). The model is kept in INDEX: later `newsindex
-        index` runs tag new releases with it. Needs scikit-learn: pip install 'newsindex[learn]'.
+    Fits a classifier per issue on the releases whose records carry issues, prints its
+    cross-validated precision, recall and F1 per issue, and tags the releases without
+    labels (given labels always win). The model is kept in INDEX: later `newsindex
+    index` runs tag new releases with it. Needs scikit-learn: pip install 'newsindex[learn]'.
 
-        \b
-        Example:
-          newsindex learn releases.idx
-          newsindex learn releases.idx --min-examples 10 --json
-        """
-        with NewsIndex.open(index_path) as index:
-            learned = index.learn_issues(min_examples=min_examples, timeout=timeout)
-        if as_json:
-            click.echo(json.dumps(learned.to_dict(), ensure_ascii=False, indent=2))
-            return
-        render(learned, min_examples)
-
-    return learn
+    \b
+    Example:
+      newsindex index archive.idx labelled.jsonl   # records with "issues", and some without
+      newsindex learn archive.idx
+      newsindex learn archive.idx --min-examples 10 --json
+    """
+    with NewsIndex.open(index_path) as index:
+        learned = index.learn_issues(min_examples=min_examples, timeout=timeout)
+    if as_json:
+        click.echo(json.dumps(learned.to_dict(), ensure_ascii=False, indent=2))
+        return
+    render(learned, min_examples)
 
 
 def render(learned: IssuesLearned, min_examples: int) -> None:
@@ -66,5 +64,8 @@ def render(learned: IssuesLearned, min_examples: int) -> None:
         click.echo(f"not learned, fewer than {min_examples} labelled releases: {names}{more}")
     click.echo(f"tagged {learned.tagged:,} of {learned.unlabelled:,} unlabelled releases"
                + (": " + ", ".join(f"{slug} {n:,}" for slug, n in learned.counts) if learned.counts else ""))
-    for release_id, title, issues in learned.examples:
-        click.echo(f"  {', '.join(issues):<24} {title[:70]}  (id {release_id})")
+    for release_id, title, tags in learned.examples:
+        click.echo(f"  {', '.join(t.slug for t in tags):<16} {title[:70]}  (id {release_id})")
+        # the words that weighed most, so a person can judge the tag
+        for tag in tags:
+            click.echo(f"  {'':<16}   {tag.slug}: {', '.join(tag.evidence)}")

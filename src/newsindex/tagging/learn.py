@@ -216,7 +216,8 @@ class IssueModel:
         except ImportError as exc:
             raise ModelError(f"{source}: reading a learned issue model needs numpy: pip install 'newsindex[learn]'") from exc
         try:
-            with np.load(source, allow_pickle=False) as data:
+            # Opened here, not by np.load: it leaks its handle when the file is no zip at all.
+            with open(source, "rb") as handle, np.load(handle, allow_pickle=False) as data:
                 meta = json.loads(str(data["meta"]))
                 if meta.get("format") != "newsindex-issue-model" or meta.get("version") != FORMAT_VERSION:
                     raise ModelError(f"{source}: not a newsindex issue model of format {FORMAT_VERSION}; learn it again (`newsindex learn INDEX`)")
@@ -444,7 +445,7 @@ class IssuesLearned:
     unlabelled: int
     tagged: int  # unlabelled releases given at least one learned issue
     counts: tuple[tuple[str, int], ...]  # (issue, unlabelled releases tagged with it), most first
-    examples: tuple[tuple[str, str, tuple[str, ...]], ...]  # (id, title, issues): the first few tagged
+    examples: tuple[tuple[str, str, tuple[IssueTag, ...]], ...]  # (id, title, tags with evidence): the first few tagged
 
     @property
     def report(self) -> IssueReport:
@@ -453,7 +454,8 @@ class IssuesLearned:
     def to_dict(self) -> dict[str, Any]:
         return {
             "labelled": self.labelled, "unlabelled": self.unlabelled, "tagged": self.tagged,
-            "counts": dict(self.counts), "examples": [{"id": i, "title": t, "issues": list(x)} for i, t, x in self.examples],
+            "counts": dict(self.counts), "examples": [{"id": i, "title": t, "issues": [tag.slug for tag in x], "evidence": {tag.slug: list(tag.evidence) for tag in x}}
+                         for i, t, x in self.examples],
             "report": self.report.to_dict(),
         }
 
@@ -476,18 +478,19 @@ def learn_from_archive(
     model = learn_issues((release for release, _ in stored), min_examples=min_examples, folds=folds, language=language)
     changed: list[tuple[Release, Any]] = []
     counts: Counter[str] = Counter()
-    examples: list[tuple[str, str, tuple[str, ...]]] = []
+    examples: list[tuple[str, str, tuple[IssueTag, ...]]] = []
     unlabelled = tagged = 0
     for release, facets in stored:
         if release.issues:
             continue
         unlabelled += 1
-        issues = tuple(t.slug for t in model.tag(_text_of(release), title=release.title))
+        tags = tuple(model.tag(_text_of(release), title=release.title))
+        issues = tuple(t.slug for t in tags)
         if issues:
             tagged += 1
             counts.update(issues)
             if len(examples) < EXAMPLES:
-                examples.append((release.id, release.title, issues))
+                examples.append((release.id, release.title, tags))
         if issues != tuple(facets.issues_extracted):
             changed.append((release, dataclasses.replace(facets, issues_extracted=issues)))
     learned = IssuesLearned(
