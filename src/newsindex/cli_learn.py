@@ -20,7 +20,7 @@ __all__ = ["learn_command", "render"]
 TOO_FEW_SHOWN = 12
 
 
-@click.command("learn")
+@click.command("learn", short_help="Learn INDEX's own issue labels; tag the unlabelled releases.")
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.option("--min-examples", default=MIN_EXAMPLES, show_default=True, type=click.IntRange(min=2),
               help="Labelled releases an issue needs to be learned.")
