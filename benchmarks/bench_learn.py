@@ -41,8 +41,13 @@ FIT_TARGET = 10_000
 def labelled_stories(data: Path, limit: int | None = None) -> list[Any]:
     from newsindex import load_releases
 
+    from newsindex.facet_values import normalize_issues
+
     stories = [r for path in sorted(data.glob("*.sgm")) for r in load_releases(path, format="reuters", errors=[]) if r.issues]
     stories.sort(key=lambda r: int(r.id.rsplit("-", 1)[1]))
+    # The TOPICS as an index reads them (learn_issues does too): "housing" is the taxonomy's
+    # economic-social-rights. Both learners and the scoring see the same labels.
+    stories = [dataclasses.replace(r, issues=normalize_issues(r.issues)) for r in stories]
     return stories[:limit] if limit else stories
 
 

@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                 # full: all of Reuters-21578 found, 5 query rounds
     python benchmarks/run.py --quick         # CI: 3,000 stories, 2 rounds (well under a minute)
+    python benchmarks/run.py --web           # also `newsindex serve` under load (bench_web.py)
     python benchmarks/run.py --scale         # also 10k -> 100k growth (synthetic copies of Reuters)
     python benchmarks/run.py --data DIR      # another copy of the corpus (*.sgm files)
 
@@ -453,6 +454,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="use the first N stories")
     parser.add_argument("--rounds", type=int, default=5, help="query rounds (each runs every query in every mode)")
     parser.add_argument("--quick", action="store_true", help="CI size: 3,000 stories, 2 rounds")
+    parser.add_argument("--web", action="store_true", help="also load `newsindex serve` with 32 clients for 30 s (--quick: 4 clients, 3 s)")
     parser.add_argument("--scale", action="store_true", help="also measure growth from 10k to 100k releases")
     parser.add_argument("--scale-sizes", default="10000,100000")
     parser.add_argument("--out", help="also write the figures as JSON here")
@@ -474,6 +476,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, Any] = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "when": _dt.datetime.now().isoformat(timespec="seconds")}
     with tempfile.TemporaryDirectory(prefix="newsindex-bench-") as tmp:
         compare(data, args.limit, args.rounds, Path(tmp), lines, results)
+        if args.quick or args.web:  # `newsindex serve` on the index just built (bench_web.py)
+            from bench_web import measure
+
+            measure(Path(tmp) / "newsindex", lines, results, clients=32 if args.web else 4, seconds=30.0 if args.web else 3.0)
         for line in lines:
             print(line, flush=True)
         if args.scale:

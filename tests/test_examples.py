@@ -13,6 +13,11 @@ from __future__ import annotations
 
 import re
 import shlex
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import click
@@ -150,9 +155,45 @@ def test_every_readme_example_runs_and_prints_what_the_readme_shows(workdir):
             assert _TIME.sub("T s", got) == _TIME.sub("T s", expected), f"$ {command}: the README shows other output"
 
 
+#: Commands that run until stopped: their examples are run as a process, checked to answer, then stopped.
+SERVING = {"serve"}
+
+
+def serve_example(command: str, cwd: Path) -> None:
+    """Start a `newsindex serve ...` example on a free port, wait for its page to answer, stop it."""
+    port = _free_port()
+    tokens = shlex.split(command)
+    process = subprocess.Popen([sys.executable, "-m", "newsindex.cli", *tokens[1:], "--port", str(port)], cwd=cwd,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/?q=amnesty", timeout=2) as response:
+                    assert response.status == 200 and b"<html" in response.read().lower(), command
+                    return
+            except OSError:
+                assert process.poll() is None, f"$ {command} ended: {process.stdout.read().decode()}"
+                assert time.monotonic() < deadline, f"$ {command} did not answer within 30 s"
+                time.sleep(0.2)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def test_every_help_example_runs(workdir):
     runner = CliRunner()
     for path, command in help_examples():
+        if path in SERVING:
+            serve_example(command, workdir)
+            continue
         code, output = run(runner, command, workdir)
         assert code == 0, f"`{path} --help` example failed: $ {command}\n{output}"
 

@@ -17,6 +17,7 @@ from ._version import __version__
 from .analysis import analyze
 from .dates import parse_date
 from .errors import (
+    FetchError,
     IndexExistsError,
     IndexLockedError,
     IndexNotFoundError,
@@ -27,13 +28,15 @@ from .errors import (
     ReleaseError,
     SourceError,
     TaxonomyError,
+    UnknownFacetValueError,
 )
 from .index import IndexStats, NewsIndex
 from .records import Release
 from .results import AddReport, FacetCount, Hit, Rejection, SearchResults
 from .sources import FORMATS, load_releases, load_sample
 from .tagging import CountryTag, IssueTag, Taxonomy, country_name, load_taxonomy, tag_countries, tag_issues
-from .tagging.learn import IssueModel, IssueReport, IssueScore, IssuesLearned, learn_issues
+from .tagging.learn import IssueModel, IssueReport, IssueScore, learn_issues
+from .tagging.learned import IssuesLearned
 from .watch import watches_of as _watches_of
 
 
@@ -53,6 +56,7 @@ __all__ = [
     "FORMATS",
     "FacetCount",
     "Hit",
+    "FetchError",
     "IndexExistsError",
     "IndexLockedError",
     "IndexNotFoundError",
@@ -73,6 +77,7 @@ __all__ = [
     "SearchResults",
     "SourceError",
     "TaxonomyError",
+    "UnknownFacetValueError",
     "Taxonomy",
     "analyze",
     "country_name",

@@ -12,7 +12,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 import click
 
@@ -189,9 +189,9 @@ def demo(query: str, limit: int, as_json: bool) -> None:
     _render_results(results)
 
 
-@main.command("index")
+@main.command("index", short_help="Add the releases of SOURCE files or URLs to INDEX.")
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
-@click.argument("sources", metavar="SOURCE...", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.argument("sources", metavar="SOURCE...", nargs=-1, required=True)
 @click.option("--format", "format_", type=click.Choice(FORMATS), help="Input format (default: from the file's suffix or content).")
 @click.option("--strict", is_flag=True, help="Refuse the whole run at the first bad record (index untouched).")
 @click.option("--rejects", type=click.Path(dir_okay=False, writable=True), help="Write bad records and reasons here (JSON Lines).")
@@ -205,11 +205,14 @@ def demo(query: str, limit: int, as_json: bool) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 @handle_errors
 def index_command(index_path: str, sources: tuple[str, ...], format_: str | None, strict: bool, rejects: str | None, batch_size: int, language: str, overwrite: bool, taxonomy: str | None, extend_taxonomy: bool, timeout: float, source_name: str | None, quiet: bool) -> None:
-    """Add the releases of SOURCE files to INDEX (created if missing).
+    """Add the releases of SOURCE files or URLs to INDEX (created if missing).
 
     Releases already in the index (same id: same url, or same title and date) are updated, not
     duplicated, so re-running a command is safe. By default bad records are reported and
-    skipped; --strict refuses the whole run instead. SOURCE may be - for standard input.
+    skipped; --strict refuses the whole run instead. SOURCE may be - for standard input, or
+    an http(s) URL of a feed or page: fetched, and followed by `newsindex update INDEX`. A
+    source that can't be read at all is reported and the others are indexed (exit code 0;
+    1 when no source could be read, or with --strict at the first bad one).
     INDEX's parent directory must exist (a typo in a path is an error, not a new tree).
 
     \b
@@ -229,17 +232,14 @@ def index_command(index_path: str, sources: tuple[str, ...], format_: str | None
             raise click.UsageError(f"{path} exists: its taxonomy was fixed when it was created; add --overwrite to rebuild it with {taxonomy}")
         index = NewsIndex.open(path)
     errors: list[SourceError] = []
-
-    def releases() -> Iterator[Release]:
-        for source in sources:
-            stream: Any = sys.stdin.buffer if source == "-" else source
-            yield from load_releases(stream, format=format_, errors=None if strict else errors, name=source_name)
+    unread = read_sources(sources, index, format_=format_, strict=strict, errors=errors, name=source_name)  # cli_follow.py
 
     progress = Progress("read", "releases", enabled=not quiet)
     before = len(index)
     with index:
         try:
-            report = index.add(releases(), strict=strict, batch_size=batch_size, timeout=timeout, progress=progress)
+            report = index.add(unread.releases(), strict=strict, batch_size=batch_size, timeout=timeout, progress=progress)
+            unread.committed()
         except KeyboardInterrupt:
             progress.done()
             index.close()
@@ -263,6 +263,8 @@ def index_command(index_path: str, sources: tuple[str, ...], format_: str | None
         with open(rejects, "w", encoding="utf-8") as out:
             for where, reason, record in rejected:
                 out.write(json.dumps({"where": where, "reason": reason, "record": record}, ensure_ascii=False) + "\n")
+    if unread.failed and len(unread.failed) == len(sources):
+        _fail(f"none of the {len(sources)} sources could be read (see above)")
 
 
 def _interrupted(path: Path, before: int, strict: bool) -> None:
@@ -527,12 +529,13 @@ def tag_command(source: str, format_: str | None, taxonomy: str | None, extend: 
       newsindex tag export.jsonl --json
     """
     tax = load_taxonomy(taxonomy, extend=extend) if taxonomy else None
+    rejected: list[SourceError] = []
     if source == "-" and format_ is None:
         text = sys.stdin.read()
         title, _, body = text.strip().partition("\n")
         releases: Iterable[Release] = [Release(title=title.strip() or "(stdin)", body=body.strip())]
-    else:
-        releases = load_releases(sys.stdin.buffer if source == "-" else source, format=format_)
+    else:  # lenient: an entry cut off at the end of a saved page is reported, not fatal
+        releases = load_releases(sys.stdin.buffer if source == "-" else source, format=format_, errors=rejected)
     for release in releases:
         text = "\n\n".join(p for p in (release.summary, release.body) if p)
         countries = tag_countries(text, title=release.title)
@@ -555,6 +558,8 @@ def tag_command(source: str, format_: str | None, taxonomy: str | None, extend: 
         if not countries and not issues:
             click.echo("  (no country or issue found)")
         click.echo()
+    for error in rejected:
+        click.echo(f"  rejected {error}", err=True)
 
 
 # ----------------------------------------------------------------------------- beyond keyword search
@@ -806,11 +811,20 @@ from newsindex.cli_issues import issues_command  # noqa: E402
 issues_command.callback = handle_errors(issues_command.callback)  # type: ignore[arg-type]
 main.add_command(issues_command)
 
+from newsindex.web.serve import serve_command  # noqa: E402  (Starlette is imported only when it runs)
+
+serve_command.callback = handle_errors(serve_command.callback)  # type: ignore[arg-type]
+main.add_command(serve_command)
+
+from newsindex.cli_follow import read_sources, update_command  # noqa: E402
+
+update_command.callback = handle_errors(update_command.callback)  # type: ignore[arg-type]
+main.add_command(update_command)
+
 from newsindex.cli_learn import learn_command  # noqa: E402
 
 learn_command.callback = handle_errors(learn_command.callback)  # type: ignore[arg-type]
 main.add_command(learn_command)
-
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -5,6 +5,7 @@ class; the subclasses say what went wrong and carry what it needs to be fixed::
 
     NewsIndexError
     ├── SourceError          a record or file could not be read (path, line)
+    │   └── FetchError       a URL could not be fetched (network, HTTP status, limits)
     ├── IndexNotFoundError   no newsindex index at that path
     ├── IndexExistsError     create() over an existing index
     ├── IndexLockedError     another writer holds the index lock
@@ -12,7 +13,8 @@ class; the subclasses say what went wrong and carry what it needs to be fixed::
     ├── TaxonomyError        an issue taxonomy file is malformed (path, what is wrong)
     ├── ReleaseError         a Release built with a date as text (says what to pass; also a TypeError)
     ├── ModelError           a learned issue model can't be fitted or read (what to do)
-    └── QueryError           the query text is malformed (position)
+    ├── QueryError           the query text is malformed (position)
+    └── UnknownFacetValueError  a filter value names no country/issue (with suggestions)
 
 Misuse of the API (a wrong type, an unknown keyword value) raises ``ValueError``/``TypeError``
 as Python code usually does: those are bugs in the caller, not conditions of the data.
@@ -21,9 +23,12 @@ Whoosh and NLTK errors are translated at the boundary with ``raise ... from exc`
 
 from __future__ import annotations
 
+from typing import Iterable
+
 __all__ = [
     "NewsIndexError",
     "SourceError",
+    "FetchError",
     "IndexNotFoundError",
     "IndexExistsError",
     "IndexLockedError",
@@ -31,6 +36,7 @@ __all__ = [
     "QueryError",
     "TaxonomyError",
     "ReleaseError",
+    "UnknownFacetValueError",
     "ModelError",
 ]
 
@@ -54,6 +60,14 @@ class SourceError(NewsIndexError):
         self.record = record
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {reason}")
+
+
+class FetchError(SourceError):
+    """A URL could not be fetched: ``path`` is the URL, ``reason`` what went wrong (HTTP 404,
+    a timeout, a redirect loop, a body over the size limit, no network)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(url, None, reason)
 
 
 class IndexNotFoundError(NewsIndexError):
@@ -92,6 +106,21 @@ class TaxonomyError(NewsIndexError, ValueError):
 
 class ReleaseError(NewsIndexError, TypeError):
     """A Release was built with a value of the wrong kind (a date as text); the message says what to pass."""
+
+
+class UnknownFacetValueError(NewsIndexError, ValueError):
+    """A filter value that names no country (or no issue): ``facet``, ``value``, ``suggestions``."""
+
+    def __init__(self, facet: str, value: str, suggestions: Iterable[str] = (), hint: str = "") -> None:
+        self.facet = facet
+        self.value = value
+        self.suggestions = tuple(suggestions)
+        message = f"unknown {facet} {value!r}"
+        if self.suggestions:
+            message += f": did you mean {' or '.join(self.suggestions)}?"
+        elif hint:
+            message += f": {hint}"
+        super().__init__(message)
 
 
 class ModelError(NewsIndexError):

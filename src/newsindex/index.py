@@ -59,7 +59,8 @@ from .snapshot import Snapshot
 from .tagging import Taxonomy, default_taxonomy, load_taxonomy
 from .timeline import fill_gaps
 from .writing import segment_writer
-from .tagging.learn import MIN_EXAMPLES, MODEL_FILE, IssueModel, IssuesLearned, index_model, learn_from_archive
+from .tagging.learn import MIN_EXAMPLES, IssueModel
+from .tagging.learned import MODEL_FILE, IssuesLearned, index_model, learn_from_archive
 
 __all__ = ["NewsIndex", "IndexStats", "Sort"]
 
@@ -563,7 +564,7 @@ class NewsIndex:
                 snap = self._current()
                 order = sorted(snap.live, key=lambda n: (snap.dates[n], snap.ids[n]))
                 stored = [from_stored(snap.searcher.stored_fields(n)) for n in order]
-                learned, changed = learn_from_archive(stored, min_examples=min_examples, language=self.language)
+                learned, changed = learn_from_archive(stored, min_examples=min_examples, language=self.language, taxonomy=self._taxonomy)
                 for release, facets in changed:
                     writer.update_document(**to_document(release, facets))
                 if self._path is not None:
@@ -679,7 +680,7 @@ class NewsIndex:
         """
         with self._lock:
             snap = self._current()
-            docs = _search.select(snap, query, match=match, fuzzy=fuzzy, filters=filters)
+            docs = _search.select(snap, query, match=match, fuzzy=fuzzy, filters=filters, taxonomy=self._taxonomy)
             return [snap.ids[n] for n in _search.by_date(snap, docs, newest=True)]
 
     def similar(self, release_id: str, *, limit: int = 10, page: int = 1, **filters: Any) -> SearchResults:
@@ -694,7 +695,7 @@ class NewsIndex:
         if not isinstance(limit, int) or limit < 0 or not isinstance(page, int) or page < 1:
             raise ValueError("limit must be an integer >= 0 and page an integer >= 1")
         with self._lock:
-            return _search.similar(self._current(), release_id, limit=limit, page=page, filters=filters)
+            return _search.similar(self._current(), release_id, limit=limit, page=page, filters=filters, taxonomy=self._taxonomy)
 
     def timeline(self, query: str = "", *, by: str = "month", **filters: Any) -> tuple[FacetCount, ...]:
         """Releases per ``by`` bucket ("year", "month", "week") for a query and filters, in time order.

@@ -66,6 +66,7 @@ def extract_facets(release: Release, taxonomy: Taxonomy | None = None, model: Is
     the archive's own labels (NewsIndex.learn_issues); when given, its issues replace the
     taxonomy's, so the facet speaks the newsroom's categories only.
     """
+    from .facet_values import normalize_issues
     from .tagging import tag_countries, tag_issues
     from .tagging.speakers import extract_speakers
 
@@ -73,7 +74,7 @@ def extract_facets(release: Release, taxonomy: Taxonomy | None = None, model: Is
     return Facets(
         countries_given=release.countries,
         countries_extracted=tuple(t.code for t in tag_countries(body_text, title=release.title)),
-        issues_given=release.issues,
+        issues_given=normalize_issues(release.issues, taxonomy),
         issues_extracted=tuple(t.slug for t in (model.tag(body_text, title=release.title) if model is not None else tag_issues(body_text, title=release.title, taxonomy=taxonomy))),
         speakers=tuple(extract_speakers(body_text)),
     )

@@ -129,13 +129,19 @@ class Release:
             raise ReleaseError(_date_advice(self.date))
         if isinstance(self.date, _dt.datetime):
             object.__setattr__(self, "date", self.date.date())
-        # Accept any iterable of strings, store a tuple with duplicates removed in order.
-        for name, upper in (("countries", True), ("issues", False)):
-            value = getattr(self, name)
-            if isinstance(value, str):
-                value = (value,)
-            cleaned = tuple(dict.fromkeys(v.strip().upper() if upper else v.strip().lower() for v in value if v and v.strip()))
-            object.__setattr__(self, name, cleaned)
+        # Accept any iterable of strings, store a tuple with duplicates removed in order:
+        # countries as ISO codes ("USA", "west-germany", "Japan" → US, DE, JP; an unknown one
+        # goes to extra["unknown_countries"]), issues as slugs (see facets.py).
+        from .facet_values import given_countries, issue_slug
+
+        countries, issues = self.countries, self.issues
+        countries = (countries,) if isinstance(countries, str) else countries
+        issues = (issues,) if isinstance(issues, str) else issues
+        codes, extra = given_countries(countries, self.extra) if countries else ((), None)
+        object.__setattr__(self, "countries", codes)
+        object.__setattr__(self, "issues", tuple(dict.fromkeys(s for s in (issue_slug(v) for v in issues if v) if s)))
+        if extra is not None:
+            object.__setattr__(self, "extra", extra)
         if not self.id:
             object.__setattr__(self, "id", release_id(title=self.title, date=self.date, url=self.url))
         if not isinstance(self.extra, MappingProxyType):

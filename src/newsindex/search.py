@@ -22,6 +22,7 @@ from whoosh import query as wq
 
 from . import facets as _facets
 from .dates import parse_date
+from .facet_values import country_filter, issue_filter, source_filter
 from .highlight import SNIPPET_CHARS, highlight
 from .query import Match, parse_query
 from .recency import check_half_life, rank_by_recency
@@ -62,29 +63,13 @@ def as_values(value: FilterValue, name: str) -> tuple[str, ...]:
         if not all(isinstance(v, str) for v in values):
             raise TypeError(f"{name}= takes a string or strings")
     cleaned = [v.strip() for v in values if v and v.strip()]
-    if name == "country":
-        return tuple(v.upper() for v in cleaned)
+    if name == "country":  # codes, names, aliases ("Japan", "hong kong", "USA"); unknown: an error
+        return country_filter(cleaned)
     if name == "speaker":  # "Agnès Callamard" or "agnes-callamard"
         return tuple(speaker_slug(v) for v in cleaned)
-    if name == "source":  # names as given ("Amnesty USA"): matched in filter_docs
+    if name == "source":  # names as given ("Amnesty USA"): matched to the index's in resolve()
         return tuple(cleaned)
     return tuple(v.lower().replace(" ", "-") for v in cleaned)
-
-
-def _fold_name(value: str) -> str:
-    return " ".join(value.casefold().replace("-", " ").split())
-
-
-def filter_docs(table: Mapping[str, frozenset[int]], name: str, value: str) -> frozenset[int]:
-    """The documents with facet value ``value``; a source also ignoring case and hyphens for spaces.
-
-    Source names are stored as given ("Amnesty USA"), and a person types "amnesty usa".
-    """
-    docs = table.get(value)
-    if docs is not None or name != "source":
-        return docs or frozenset()
-    key = _fold_name(value)
-    return frozenset().union(*(d for v, d in table.items() if _fold_name(v) == key))
 
 
 def as_date(value: DateLike | None, name: str) -> str | None:
@@ -154,13 +139,24 @@ class SearchRequest:
 # --------------------------------------------------------------------------- execution
 
 
+def resolve(snap: Snapshot, filters: Mapping[str, tuple[str, ...]], taxonomy: Taxonomy | None) -> dict[str, tuple[str, ...]]:
+    """Issue and source filter values as the index holds them (facet_values.issue_filter and
+    source_filter: labels and aliases accepted, an unknown value an UnknownFacetValueError)."""
+    resolved = dict(filters)
+    if resolved.get("issue"):
+        resolved["issue"] = issue_filter(resolved["issue"], snap.docs_by_value["issue"], taxonomy)
+    if resolved.get("source"):
+        resolved["source"] = source_filter(resolved["source"], snap.docs_by_value["source"])
+    return resolved
+
+
 def execute(snap: Snapshot, request: SearchRequest, taxonomy: Taxonomy | None = None) -> SearchResults:
     """Run ``request`` on ``snap``: the page of hits, the total, facet counts and suggestions."""
     query, match, fuzzy, sort, page, limit = request.query, request.match, request.fuzzy, request.sort, request.page, request.limit
     parsed = parse_query(query, snap.searcher.schema, match=match)
     if parsed is not None:
         parsed = expand_fuzzy(fuzzify(parsed) if fuzzy else parsed, snap.searcher.reader())
-    allowed_docs = allowed(snap, request.filters, request.date_range)
+    allowed_docs = allowed(snap, resolve(snap, request.filters, taxonomy), request.date_range)
     scores: dict[int, float]
     if allowed_docs is not None and not allowed_docs:
         # Nothing passes the filters. (Whoosh would read an empty filter set as "no filter".)
@@ -202,12 +198,12 @@ def execute(snap: Snapshot, request: SearchRequest, taxonomy: Taxonomy | None = 
     return SearchResults(query=query, hits=hits, total=len(matched), page=page, limit=limit, sort=sort, facets=counts, suggestions=suggestions)
 
 
-def select(snap: Snapshot, query: str, *, match: Match, fuzzy: bool, filters: Mapping[str, Any]) -> frozenset[int]:
+def select(snap: Snapshot, query: str, *, match: Match, fuzzy: bool, filters: Mapping[str, Any], taxonomy: Taxonomy | None = None) -> frozenset[int]:
     """The docnums matching ``query`` and search()-style ``filters`` (no ranking)."""
     unknown = set(filters) - set(FILTERS) - set(DATE_FILTERS)
     if unknown:
         raise TypeError(f"unknown filter {sorted(unknown)[0]!r}; filters are {', '.join(FILTERS + DATE_FILTERS)}")
-    values = {name: as_values(filters.get(name), name) for name in FILTERS}
+    values = resolve(snap, {name: as_values(filters.get(name), name) for name in FILTERS}, taxonomy)
     allowed_docs = allowed(snap, values, (as_date(filters.get("since"), "since"), as_date(filters.get("until"), "until")))
     if allowed_docs is not None and not allowed_docs:
         return frozenset()
@@ -217,13 +213,13 @@ def select(snap: Snapshot, query: str, *, match: Match, fuzzy: bool, filters: Ma
     return matching(snap, expand_fuzzy(fuzzify(parsed) if fuzzy else parsed, snap.searcher.reader()), allowed_docs)
 
 
-def similar(snap: Snapshot, release_id: str, *, limit: int, page: int, filters: Mapping[str, Any]) -> SearchResults:
+def similar(snap: Snapshot, release_id: str, *, limit: int, page: int, filters: Mapping[str, Any], taxonomy: Taxonomy | None = None) -> SearchResults:
     """Releases sharing key terms (and facets) with ``release_id``, most similar first; see NewsIndex.similar."""
     docnum = snap.docnum_by_id.get(release_id)
     if docnum is None:
         raise ValueError(f"no release with id {release_id!r} in this index (see `newsindex search` for ids)")
     active = {name: value for name, value in filters.items() if value}
-    allowed_docs = select(snap, "", match="all", fuzzy=False, filters=active) if active else None
+    allowed_docs = select(snap, "", match="all", fuzzy=False, filters=active, taxonomy=taxonomy) if active else None
     related = key_terms_query(key_terms(snap.searcher, docnum))
     ranked: list[tuple[int, float]] = []
     if related is not None and (allowed_docs is None or allowed_docs):
@@ -247,7 +243,7 @@ def allowed(snap: Snapshot, filters: Mapping[str, tuple[str, ...]], date_range: 
             cached = snap.filter_cache.get(key)
             if cached is None:
                 table = snap.docs_by_value[name]
-                cached = set().union(*(filter_docs(table, name, v) for v in values))
+                cached = set().union(*(table.get(v, frozenset()) for v in values))
                 snap.filter_cache[key] = cached
             sets.append(cached)
     since, until = date_range

@@ -127,6 +127,16 @@ class _SegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
+    def cancel(self) -> None:
+        """Cancel, and delete the files of the segment begun: a cancelled (or failed) add
+        leaves the directory as at its last commit, with no orphan segment files."""
+        super().cancel()
+        try:
+            for name in self.newsegment.list_files(self.storage):
+                self.storage.delete_file(name)
+        except OSError:  # best effort: Whoosh's next commit cleans what is left
+            pass
+
     def _flush_segment(self) -> None:
         # SegmentWriter._flush_segment (whoosh3 3.54.0), with the lengths read per field.
         self.perdocwriter.close()

@@ -18,21 +18,22 @@ from typing import Callable, Iterator
 
 from ..errors import SourceError
 from ..records import Release
-from . import csvfile, jsonl, newsroom, reuters
+from . import csvfile, feed, jsonl, newsroom, reuters, url
 from ._common import MAX_RECORD_BYTES, Source, is_regular_file, log, open_path, read_text, source_label, source_name
 from .naming import site_name
 
 __all__ = ["FORMATS", "load_releases", "load_sample", "sample_path", "MAX_RECORD_BYTES"]
 
 #: Format names, for ``load_releases(format=...)`` and ``newsindex index --format``.
-FORMATS: tuple[str, ...] = ("newsroom", "jsonl", "csv", "reuters")
+FORMATS: tuple[str, ...] = ("newsroom", "jsonl", "csv", "reuters", "feed")
 _PARSERS: dict[str, Callable[[Source], Iterator[Release | SourceError]]] = {
     "newsroom": newsroom.parse,
     "jsonl": jsonl.parse,
     "csv": csvfile.parse,
     "reuters": reuters.parse,
+    "feed": feed.parse,
 }
-_SUFFIXES = {".txt": "newsroom", ".text": "newsroom", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".sgm": "reuters", ".sgml": "reuters"}
+_SUFFIXES = {".txt": "newsroom", ".text": "newsroom", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".sgm": "reuters", ".sgml": "reuters", ".rss": "feed", ".atom": "feed", ".rdf": "feed", ".xml": "feed"}
 
 
 def _sniff(head: bytes) -> str | None:
@@ -43,6 +44,8 @@ def _sniff(head: bytes) -> str | None:
         return "jsonl"
     if text.startswith((b"<!DOCTYPE lewis", b"<REUTERS")):
         return "reuters"
+    if feed.looks_like_feed(text):
+        return "feed"
     first = text.split(b"\n", 1)[0].lower()
     if b"," in first and (b"title" in first or b"headline" in first):
         return "csv"
@@ -78,29 +81,35 @@ def _detect(source: Source) -> tuple[str, Source]:
 def load_releases(source: Source, *, format: str | None = None, errors: list[SourceError] | None = None, name: str | None = None) -> Iterator[Release]:
     """Yield the releases of a file or stream, in order.
 
-    ``format``: one of FORMATS; by default from the suffix (.txt, .jsonl, .csv, .sgm), else
-    sniffed from the content. ``errors``: None → raise the first bad record's SourceError;
-    a list → collect SourceErrors there and go on. ``name``: the ``source`` of releases whose
-    record names none (default: the site's name where a newsroom page states it, else the
-    file's name cleaned of dates and separators; see naming.py).
+    ``format``: one of FORMATS; by default from the suffix (.txt, .jsonl, .csv, .sgm, .rss,
+    .atom, .xml), else sniffed from the content. An http(s) URL is fetched (sources/url.py)
+    and read as its content type says (``format`` is then not used). ``errors``: None → raise
+    the first bad record's SourceError; a list → collect SourceErrors there and go on.
+    ``name``: the ``source`` of releases whose record names none (default: the site's name
+    where a newsroom page states it, else the file's name cleaned of dates and separators; see
+    naming.py).
 
     >>> errors = []
     >>> releases = list(load_releases("export.jsonl", errors=errors))  # doctest: +SKIP
     """
     if format is not None and format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; formats are {', '.join(FORMATS)}")
+    if name is not None and not name.strip():
+        raise ValueError("a source name must not be empty")
     opened = None
-    if format is None:
-        given = source
-        format, source = _detect(source)
-        opened = source if source is not given and isinstance(given, (str, os.PathLike)) else None
+    if url.is_url(source):  # fetched, then read by the parser its content calls for
+        format, parser = format or "url", url.parse
+    else:
+        if format is None:
+            given = source
+            format, source = _detect(source)
+            opened = source if source is not given and isinstance(given, (str, os.PathLike)) else None
+        parser = _PARSERS[format]
     try:
-        if name is not None and not name.strip():
-            raise ValueError("a source name must not be empty")
         default = source_label(source)
         label = name.strip() if name else (_stated_site_name(source) if format == "newsroom" else "")
         count = 0
-        for item in _PARSERS[format](source):
+        for item in parser(source):  # type: ignore[arg-type]
             if isinstance(item, SourceError):
                 if errors is None:
                     raise item
@@ -108,7 +117,9 @@ def load_releases(source: Source, *, format: str | None = None, errors: list[Sou
                 errors.append(item)
             else:
                 count += 1
-                yield dataclasses.replace(item, source=label) if label and item.source == default else item
+                # a feed's (or fetched page's) own title is only a default name: a name given wins
+                named = label and (item.source == default or (name and format in ("feed", "url")))
+                yield dataclasses.replace(item, source=label) if named else item
         if count == 0:
             log.warning("%s: no releases found (format %s)", source_name(source), format)
     finally:

@@ -92,7 +92,7 @@ def to_release(record: Mapping[str, Any], *, path: str, line: int, default_sourc
             url=_as_text(fields.get("url"), "url"),
             type=normalize_type(_as_text(fields.get("type"), "type")),
             countries=_as_list(fields.get("countries")),
-            issues=tuple(normalize_type(i) for i in _as_list(fields.get("issues"))),
+            issues=_as_list(fields.get("issues")),  # slugs: see Release and facets.py
             # an explicit "source" (even empty) is kept, so an exported index re-imports unchanged
             source=_as_text(fields["source"], "source") if "source" in fields else default_source,
             credit=_as_text(fields.get("credit"), "credit"),

@@ -135,6 +135,12 @@ def _pycountry_rows() -> list[tuple[str, str, str]]:
 
 
 def _data_rows() -> list[tuple[str, str, str]]:
+    # kind "a": codes and slugs sources assign ("yemen-demo-republic"), read by facets.py only
+    return [row for row in _gazetteer_rows() if row[1] != "a"]
+
+
+def _gazetteer_rows() -> list[tuple[str, str, str]]:
+    """Every (code, kind, form) row of data/countries_gazetteer.tsv (blockers with code "")."""
     text = resources.files("newsindex").joinpath("data").joinpath("countries_gazetteer.tsv").read_text(encoding="utf-8")
     rows = []
     for line in text.splitlines():

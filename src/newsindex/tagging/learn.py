@@ -43,14 +43,12 @@ from typing import Any, Iterable, Mapping, Sequence
 from ..analysis import analyze, fold, news_analyzer
 from ..errors import ModelError
 from ..records import Release
-from .issues import TITLE_FACTOR, IssueTag, issue_label
+from .issues import TITLE_FACTOR, IssueTag, Taxonomy, default_taxonomy
 
-__all__ = ["IssueModel", "IssueReport", "IssueScore", "IssuesLearned", "learn_issues", "learn_from_archive", "index_model", "MODEL_FILE", "MIN_EXAMPLES"]
+__all__ = ["IssueModel", "IssueReport", "IssueScore", "learn_issues", "text_of", "MIN_EXAMPLES", "FOLDS"]
 
 log = logging.getLogger(__name__)
 
-#: The model's file inside an index directory (see NewsIndex.learn_issues).
-MODEL_FILE = "issues_model.npz"
 #: A label needs this many labelled releases to be learned (fewer: reported as too few).
 MIN_EXAMPLES = 5
 #: Cross-validation folds for the thresholds and the report (3: every label with 5 examples
@@ -253,7 +251,7 @@ def _surface_words(text: str, language: str) -> dict[str, str]:
     return out
 
 
-def _text_of(release: Release) -> str:
+def text_of(release: Release) -> str:
     # as pipeline.extract_facets reads a release: the title apart, summary and body together
     return "\n\n".join(p for p in (release.summary, release.body) if p)
 
@@ -262,11 +260,16 @@ def _text_of(release: Release) -> str:
 
 
 def learn_issues(
-    releases: Iterable[Release], *, min_examples: int = MIN_EXAMPLES, folds: int = FOLDS, language: str = "english"
+    releases: Iterable[Release], *, min_examples: int = MIN_EXAMPLES, folds: int = FOLDS, language: str = "english",
+    taxonomy: Taxonomy | None = None,
 ) -> IssueModel:
     """Fit an :class:`IssueModel` on the releases that carry ``issues`` (the others are ignored).
 
-    The labels are whatever the releases hold (slugs or names). Needs scikit-learn
+    The labels are whatever the releases hold (slugs or names), read as the index reads given
+    issues (facet_values.normalize_issues against ``taxonomy``, None: the shipped one), so the
+    model tags with the slugs a search filters by: "Freedom of Assembly" is
+    ``freedom-of-assembly``, a newsroom's own "Executions" the taxonomy's ``death-penalty``, any
+    other category its own slug ("Our Climate Desk": ``our-climate-desk``). Needs scikit-learn
     (``pip install 'newsindex[learn]'``). Raises ModelError when no label has
     ``min_examples`` labelled releases.
 
@@ -283,8 +286,8 @@ def learn_issues(
         from scipy import sparse
     except ImportError as exc:
         raise ModelError("learning issues needs scikit-learn: pip install 'newsindex[learn]'") from exc
-    labelled = [r for r in releases if r.issues]
-    examples = Counter(label for r in labelled for label in dict.fromkeys(r.issues))
+    labelled, label_sets, names = _labelled(releases, taxonomy)
+    examples = Counter(label for labels in label_sets for label in labels)
     learned = sorted(label for label, n in examples.items() if n >= min_examples)
     too_few = tuple(sorted(((label, n) for label, n in examples.items() if n < min_examples), key=lambda ln: (-ln[1], ln[0])))
     if not learned:
@@ -294,7 +297,7 @@ def learn_issues(
         )
     if len(labelled) < folds * 2:
         raise ModelError(f"{len(labelled)} labelled releases are too few to learn from; label more releases")
-    documents = [Counter(_terms(_text_of(r), r.title, language)) for r in labelled]
+    documents = [Counter(_terms(text_of(r), r.title, language)) for r in labelled]
     vocabulary: dict[str, int] = {}
     data, indices, indptr = [], [], [0]
     for counts in documents:
@@ -303,10 +306,10 @@ def learn_issues(
             data.append(n)
         indptr.append(len(indices))
     counts_matrix = sparse.csr_matrix((np.array(data, dtype=np.float64), indices, indptr), shape=(len(documents), len(vocabulary)))
-    targets = np.array([[label in r.issues for label in learned] for r in labelled], dtype=bool)
+    targets = np.array([[label in labels for label in learned] for labels in label_sets], dtype=bool)
 
     # Every release is held out once; its scores come from a model fitted without it.
-    fold_of = _folds(labelled, examples, folds)
+    fold_of = _folds(label_sets, examples, folds)
     held_out = np.zeros(targets.shape)
     for k in range(folds):
         train = fold_of != k
@@ -315,18 +318,36 @@ def learn_issues(
         held_out[~train] = _tfidf(counts_matrix[~train], columns, idf) @ weights + intercepts
 
     thresholds = np.array([_best_threshold(held_out[:, j], targets[:, j]) for j in range(len(learned))])
-    report = _report(held_out, targets, fold_of, folds, learned, examples, thresholds, too_few)
+    report = _report(held_out, targets, fold_of, folds, learned, names, examples, thresholds, too_few)
     columns, idf = _features(counts_matrix, MIN_DF)
     weights, intercepts = _fit(_tfidf(counts_matrix, columns, idf), targets)
     terms_by_column = {i: t for t, i in vocabulary.items()}
     return IssueModel(
-        labels=tuple(learned), names=tuple(issue_label(label) for label in learned),
+        labels=tuple(learned), names=tuple(names[label] for label in learned),
         terms=tuple(terms_by_column[int(c)] for c in columns), idf=idf, weights=weights.astype(np.float32),
         intercepts=intercepts, thresholds=thresholds, report=report, language=language,
     )
 
 
-def _folds(labelled: Sequence[Release], examples: Mapping[str, int], folds: int) -> Any:
+def _labelled(releases: Iterable[Release], taxonomy: Taxonomy | None) -> tuple[list[Release], list[tuple[str, ...]], dict[str, str]]:
+    """The releases with labels, their labels as the index's slugs, and each slug's display name."""
+    from ..facet_values import normalize_issues
+
+    tax = taxonomy or default_taxonomy()
+    labelled: list[Release] = []
+    label_sets: list[tuple[str, ...]] = []
+    names: dict[str, str] = {}
+    for release in releases:
+        slugs = normalize_issues(release.issues, taxonomy) if release.issues else ()
+        if slugs:
+            labelled.append(release)
+            label_sets.append(slugs)
+            for slug in slugs:
+                names.setdefault(slug, tax.label(slug))
+    return labelled, label_sets, names
+
+
+def _folds(label_sets: Sequence[tuple[str, ...]], examples: Mapping[str, int], folds: int) -> Any:
     """A fold per release, dealt round-robin by rarest label, so each label is spread over the folds.
 
     (Random folds put all five releases of a rare label in one fold now and then: that fold's
@@ -334,11 +355,11 @@ def _folds(labelled: Sequence[Release], examples: Mapping[str, int], folds: int)
     """
     import numpy as np
 
-    shuffle = np.random.default_rng(0).permutation(len(labelled))
-    rarest = [min((examples[label], label) for label in r.issues) for r in labelled]
-    order = sorted(range(len(labelled)), key=lambda i: (rarest[i], shuffle[i]))
-    fold_of = np.empty(len(labelled), dtype=int)
-    fold_of[order] = np.arange(len(labelled)) % folds
+    shuffle = np.random.default_rng(0).permutation(len(label_sets))
+    rarest = [min((examples[label], label) for label in labels) for labels in label_sets]
+    order = sorted(range(len(label_sets)), key=lambda i: (rarest[i], shuffle[i]))
+    fold_of = np.empty(len(label_sets), dtype=int)
+    fold_of[order] = np.arange(len(label_sets)) % folds
     return fold_of
 
 
@@ -403,7 +424,7 @@ def _best_threshold(scores: Any, truth: Any) -> float:
     return float((ranked[i] + below) / 2)
 
 
-def _report(held_out: Any, targets: Any, fold_of: Any, folds: int, labels: Sequence[str], examples: Mapping[str, int],
+def _report(held_out: Any, targets: Any, fold_of: Any, folds: int, labels: Sequence[str], names: Mapping[str, str], examples: Mapping[str, int],
             thresholds: Any, too_few: tuple[tuple[str, int], ...]) -> IssueReport:
     """Cross-validated figures: a fold is tagged with thresholds chosen on the other folds."""
     import numpy as np
@@ -419,7 +440,7 @@ def _report(held_out: Any, targets: Any, fold_of: Any, folds: int, labels: Seque
     scores = []
     for j, label in enumerate(labels):
         p, r, f = _prf(int(tp[j]), int(fp[j]), int(fn[j]))
-        scores.append(IssueScore(label, issue_label(label), examples[label], p, r, f, round(float(thresholds[j]), 4)))
+        scores.append(IssueScore(label, names[label], examples[label], p, r, f, round(float(thresholds[j]), 4)))
     p, r, f = _prf(int(tp.sum()), int(fp.sum()), int(fn.sum()))
     scores.sort(key=lambda s: (-s.examples, s.slug))
     macro = round(sum(s.f1 for s in scores) / len(scores), 4)
@@ -431,89 +452,3 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return round(precision, 4), round(recall, 4), round(f1, 4)
-
-
-# ------------------------------------------------------------------ an index's own model
-
-
-@dataclass(frozen=True)
-class IssuesLearned:
-    """What ``NewsIndex.learn_issues`` did: the model (with its report) and what it tagged."""
-
-    model: IssueModel
-    labelled: int  # releases with given issues (fitted on)
-    unlabelled: int
-    tagged: int  # unlabelled releases given at least one learned issue
-    counts: tuple[tuple[str, int], ...]  # (issue, unlabelled releases tagged with it), most first
-    examples: tuple[tuple[str, str, tuple[IssueTag, ...]], ...]  # (id, title, tags with evidence): the first few tagged
-
-    @property
-    def report(self) -> IssueReport:
-        return self.model.report
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "labelled": self.labelled, "unlabelled": self.unlabelled, "tagged": self.tagged,
-            "counts": dict(self.counts), "examples": [{"id": i, "title": t, "issues": [tag.slug for tag in x], "evidence": {tag.slug: list(tag.evidence) for tag in x}}
-                         for i, t, x in self.examples],
-            "report": self.report.to_dict(),
-        }
-
-
-#: IssuesLearned.examples: this many tagged releases are shown.
-EXAMPLES = 10
-
-
-def learn_from_archive(
-    stored: Sequence[tuple[Release, Any]], *, min_examples: int = MIN_EXAMPLES, folds: int = FOLDS, language: str = "english"
-) -> tuple[IssuesLearned, list[tuple[Release, Any]]]:
-    """Fit on an index's labelled releases, tag its unlabelled ones.
-
-    ``stored``: (release, facets) pairs as the index stores them (``facets.issues_extracted``
-    is replaced). Returns what was learned and the pairs whose extracted issues changed, for
-    the index to rewrite. Labelled releases keep theirs: their given issues are the facet.
-    """
-    import dataclasses
-
-    model = learn_issues((release for release, _ in stored), min_examples=min_examples, folds=folds, language=language)
-    changed: list[tuple[Release, Any]] = []
-    counts: Counter[str] = Counter()
-    examples: list[tuple[str, str, tuple[IssueTag, ...]]] = []
-    unlabelled = tagged = 0
-    for release, facets in stored:
-        if release.issues:
-            continue
-        unlabelled += 1
-        tags = tuple(model.tag(_text_of(release), title=release.title))
-        issues = tuple(t.slug for t in tags)
-        if issues:
-            tagged += 1
-            counts.update(issues)
-            if len(examples) < EXAMPLES:
-                examples.append((release.id, release.title, tags))
-        if issues != tuple(facets.issues_extracted):
-            changed.append((release, dataclasses.replace(facets, issues_extracted=issues)))
-    learned = IssuesLearned(
-        model=model, labelled=model.report.releases, unlabelled=unlabelled, tagged=tagged,
-        counts=tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))), examples=tuple(examples),
-    )
-    return learned, changed
-
-
-_LOADED: dict[str, tuple[tuple[int, int], IssueModel]] = {}
-
-
-def index_model(directory: str | os.PathLike[str] | None) -> IssueModel | None:
-    """The model learned for the index in ``directory`` (None: none learned), read once per version of the file."""
-    if directory is None:
-        return None
-    path = Path(directory) / MODEL_FILE
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        return None
-    key, version = str(path), (stat.st_mtime_ns, stat.st_size)
-    cached = _LOADED.get(key)
-    if cached is None or cached[0] != version:
-        cached = _LOADED[key] = (version, IssueModel.load(path))
-    return cached[1]
