@@ -16,7 +16,7 @@ from newsindex.tagging.learn import MIN_EXAMPLES
 
 __all__ = ["learn_command", "render"]
 
-#: Labels with too few examples listed by name, at most this many (then a count).
+#: Labels (too few examples, or tagged) listed by name, at most this many (then a count).
 TOO_FEW_SHOWN = 12
 
 
@@ -62,8 +62,9 @@ def render(learned: IssuesLearned, min_examples: int) -> None:
         names = ", ".join(f"{slug} ({n})" for slug, n in report.too_few[:TOO_FEW_SHOWN])
         more = f" and {len(report.too_few) - TOO_FEW_SHOWN} more" if len(report.too_few) > TOO_FEW_SHOWN else ""
         click.echo(f"not learned, fewer than {min_examples} labelled releases: {names}{more}")
-    click.echo(f"tagged {learned.tagged:,} of {learned.unlabelled:,} unlabelled releases"
-               + (": " + ", ".join(f"{slug} {n:,}" for slug, n in learned.counts) if learned.counts else ""))
+    counts = ", ".join(f"{slug} {n:,}" for slug, n in learned.counts[:TOO_FEW_SHOWN])
+    more = f" and {len(learned.counts) - TOO_FEW_SHOWN} more" if len(learned.counts) > TOO_FEW_SHOWN else ""
+    click.echo(f"tagged {learned.tagged:,} of {learned.unlabelled:,} unlabelled releases" + (f": {counts}{more}" if counts else ""))
     for release_id, title, tags in learned.examples:
         click.echo(f"  {', '.join(t.slug for t in tags):<16} {title[:70]}  (id {release_id})")
         # the words that weighed most, so a person can judge the tag
