@@ -205,6 +205,16 @@ def test_a_large_add_tags_with_the_model_in_the_second_process_too(tmp_path):
     assert found == {("capital-cases",)}
 
 
+def test_an_in_memory_index_tags_a_large_add_with_its_model_in_worker_processes():
+    with NewsIndex.in_memory() as index:
+        index.add(_archive())
+        index.learn_issues()
+        words = list(TOPICS["environment"])
+        many = [_release(3000 + i, (), [words[i % 8], words[(i + 2) % 8], words[(i + 6) % 8]], given=False) for i in range(1100)]
+        index.add(many, workers=1)  # > 1,000 releases: facets extracted in a worker process, the model sent to it
+        assert {index.get_facets(r.id).issues for r in many} == {("environment",)}
+
+
 def test_a_failed_learn_leaves_the_index_as_it_was_and_unlocked(tmp_path):
     with NewsIndex.create(tmp_path / "idx") as index:
         index.add([_release(i, (), ["journalist", "editor", "reporter"], given=False) for i in range(6)])
