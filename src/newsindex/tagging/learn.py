@@ -154,16 +154,15 @@ class IssueModel:
         if not picked:
             return []
         index = np.asarray(rows)
-        words = _surface_words(f"{title or ''}\n{text}", self.language)
-        tags = []
+        chosen: list[tuple[int, list[str]]] = []
         for j in picked:
             weight = values * self.weights[index, j]
             # Words, not numbers, as evidence a person reads (numbers still count in the score).
             ranked = [int(i) for i in np.argsort(-weight, kind="stable") if weight[i] > 0]
-            top = [i for i in ranked if not self.terms[rows[i]].isdigit()][:EVIDENCE_TERMS]
-            evidence = tuple(words.get(self.terms[rows[i]], self.terms[rows[i]]) for i in top)
-            tags.append(IssueTag(self.labels[j], self.names[j], round(float(margins[j]), 3), evidence))
-        return tags
+            chosen.append((j, [t for t in (self.terms[rows[i]] for i in ranked) if not t.isdigit()][:EVIDENCE_TERMS]))
+        words = _surface_words(f"{title or ''}\n{text}", self.language, {t for _, terms in chosen for t in terms})
+        return [IssueTag(self.labels[j], self.names[j], round(float(margins[j]), 3), tuple(words.get(t, t) for t in terms))
+                for j, terms in chosen]
 
     def _vector(self, text: str, title: str | None) -> tuple[list[int], Any]:
         import numpy as np
@@ -240,14 +239,23 @@ def _terms(text: str, title: str | None, language: str) -> list[str]:
     return head * int(TITLE_FACTOR) + body
 
 
-def _surface_words(text: str, language: str) -> dict[str, str]:
-    """term -> the first word of ``text`` that became it ("compani" -> "companies")."""
+def _surface_words(text: str, language: str, wanted: set[str]) -> dict[str, str]:
+    """term -> the first word of ``text`` that became it ("compani" -> "companies"), for the ``wanted`` terms.
+
+    Stops once every wanted term is found: evidence words are mostly early (the title is
+    first), and stemming every word of a long release again cost as much as scoring it.
+    """
     tokenizer = news_analyzer(language)
     out: dict[str, str] = {}
+    missing = set(wanted)
     for match in _WORD.finditer(text):
+        if not missing:
+            break
         word = match.group()
         term = tokenizer.term(word) or fold(word)
-        out.setdefault(term, fold(word))
+        if term in missing:
+            out[term] = fold(word)
+            missing.discard(term)
     return out
 
 
