@@ -44,8 +44,9 @@ class IssuesLearned:
     def to_dict(self) -> dict[str, Any]:
         return {
             "labelled": self.labelled, "unlabelled": self.unlabelled, "tagged": self.tagged,
-            "counts": dict(self.counts), "examples": [{"id": i, "title": t, "issues": [tag.slug for tag in x], "evidence": {tag.slug: list(tag.evidence) for tag in x}}
-                         for i, t, x in self.examples],
+            "counts": dict(self.counts),
+            "examples": [{"id": i, "title": t, "issues": [tag.slug for tag in tags], "evidence": {tag.slug: list(tag.evidence) for tag in tags}}
+                         for i, t, tags in self.examples],
             "report": self.report.to_dict(),
         }
 
