@@ -3,6 +3,7 @@
     python benchmarks/run.py                 # full: all of Reuters-21578 found, 5 query rounds
     python benchmarks/run.py --quick         # CI: 3,000 stories, 2 rounds (well under a minute)
     python benchmarks/run.py --web           # also `newsindex serve` under load (bench_web.py)
+    python benchmarks/run.py --learn         # also learned issues vs TF-IDF + LinearSVC (bench_learn.py)
     python benchmarks/run.py --scale         # also 10k -> 100k growth (synthetic copies of Reuters)
     python benchmarks/run.py --data DIR      # another copy of the corpus (*.sgm files)
 
@@ -504,6 +505,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="query rounds (each runs every query in every mode)")
     parser.add_argument("--quick", action="store_true", help="CI size: 3,000 stories, 2 rounds")
     parser.add_argument("--web", action="store_true", help="also load `newsindex serve` with 32 clients for 30 s (--quick: 4 clients, 3 s)")
+    parser.add_argument("--learn", action="store_true", help="also learned issues vs scikit-learn's TF-IDF + LinearSVC (with --quick: always, 2,000 stories, ~5 s)")
     parser.add_argument("--scale", action="store_true", help="also measure growth from 10k to 100k releases")
     parser.add_argument("--scale-sizes", default="10000,100000")
     parser.add_argument("--out", help="also write the figures as JSON here")
@@ -531,6 +533,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bench_web import measure
 
             measure(Path(tmp) / "newsindex", lines, results, clients=32 if args.web else 4, seconds=30.0 if args.web else 3.0)
+        if args.quick or args.learn:  # learned issues on Reuters TOPICS, beside scikit-learn's baseline (bench_learn.py)
+            try:
+                import sklearn  # noqa: F401  (the [learn] extra; [test] has it)
+            except ImportError:
+                lines.append("learned issues: scikit-learn is not installed (pip install -e '.[learn]'); not measured")
+            else:
+                from bench_learn import compare as compare_learn
+
+                compare_learn(data, quick=args.quick, lines=lines, results=results)
         for line in lines:
             print(line, flush=True)
         lines.clear()

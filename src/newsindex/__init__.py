@@ -22,6 +22,7 @@ from .errors import (
     IndexLockedError,
     IndexNotFoundError,
     IndexVersionError,
+    ModelError,
     NewsIndexError,
     QueryError,
     QueryTooBroadError,
@@ -38,6 +39,8 @@ from .records import Release
 from .results import AddReport, FacetCount, Hit, Rejection, SearchResults
 from .sources import FORMATS, load_releases, load_sample
 from .tagging import CountryTag, IssueTag, Taxonomy, country_name, load_taxonomy, tag_countries, tag_issues
+from .tagging.learn import IssueModel, IssueReport, IssueScore, learn_issues
+from .tagging.learned import IssuesLearned
 from .watch import watches_of as _watches_of
 
 
@@ -63,7 +66,12 @@ __all__ = [
     "IndexNotFoundError",
     "IndexStats",
     "IndexVersionError",
+    "ModelError",
+    "IssueModel",
+    "IssueReport",
+    "IssueScore",
     "IssueTag",
+    "IssuesLearned",
     "NewsIndex",
     "NewsIndexError",
     "QueryError",
@@ -83,6 +91,7 @@ __all__ = [
     "country_name",
     "load_releases",
     "load_sample",
+    "learn_issues",
     "load_taxonomy",
     "parse_date",
     "tag_countries",

@@ -850,5 +850,10 @@ from newsindex.cli_follow import read_sources, update_command  # noqa: E402
 update_command.callback = handle_errors(update_command.callback)  # type: ignore[arg-type]
 main.add_command(update_command)
 
+from newsindex.cli_learn import learn_command  # noqa: E402
+
+learn_command.callback = handle_errors(learn_command.callback)  # type: ignore[arg-type]
+main.add_command(learn_command)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -15,6 +15,7 @@ class; the subclasses say what went wrong and carry what it needs to be fixed::
     ├── DiskFullError        no space left while writing (the index keeps its last commit)
     ├── TaxonomyError        an issue taxonomy file is malformed (path, what is wrong)
     ├── ReleaseError         a Release built with a date as text (says what to pass; also a TypeError)
+    ├── ModelError           a learned issue model can't be fitted or read (what to do)
     ├── QueryError           the query text is malformed (position)
     │   └── QueryTooBroadError  a prefix/wildcard/range word matches more index terms than a query may
     └── UnknownFacetValueError  a filter value names no country/issue (with suggestions)
@@ -44,6 +45,7 @@ __all__ = [
     "TaxonomyError",
     "ReleaseError",
     "UnknownFacetValueError",
+    "ModelError",
 ]
 
 
@@ -151,3 +153,7 @@ class UnknownFacetValueError(NewsIndexError, ValueError):
         elif hint:
             message += f": {hint}"
         super().__init__(message)
+
+
+class ModelError(NewsIndexError):
+    """Issues can't be learned (too few labels, scikit-learn missing) or a model file can't be read."""

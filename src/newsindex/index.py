@@ -60,6 +60,8 @@ from .snapshot import Snapshot
 from .tagging import Taxonomy, default_taxonomy, load_taxonomy
 from .timeline import fill_gaps
 from .writing import segment_writer
+from .tagging.learn import MIN_EXAMPLES, IssueModel
+from .tagging.learned import MODEL_FILE, IssuesLearned, index_model, learn_from_archive
 
 __all__ = ["NewsIndex", "IndexStats", "Sort"]
 
@@ -226,6 +228,7 @@ class NewsIndex:
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
         self._closed = False
+        self._issue_model: IssueModel | None = None  # learned in memory (an index on disk reads its file)
 
     # ----------------------------------------------------------------------- lifecycle
 
@@ -556,6 +559,7 @@ class NewsIndex:
             existing = snap.docnum_by_id
             sub: SubWriter | None = None
             pairs: Any = None
+            model = index_model(self._path) if self._path is not None else self._issue_model  # issues learned here
             items = Lookahead(releases)
             use_sub = False
             if self._path is not None and workers != 0:
@@ -573,7 +577,7 @@ class NewsIndex:
             outgoing: list[Release] = []  # for the SubWriter, or for this process if it is busy
 
             def write_here(release: Release, facets: Facets | None, replace: bool) -> None:
-                document = to_document(release, facets or extract_facets(release, self._taxonomy))
+                document = to_document(release, facets or extract_facets(release, self._taxonomy, model))
                 if replace:
                     writer.update_document(**document)
                 else:
@@ -592,9 +596,9 @@ class NewsIndex:
 
             try:
                 if use_sub:
-                    sub = SubWriter(self._path, self._taxonomy, indexname=_INDEX_NAME, limitmb=_WRITER_LIMIT_MB)  # type: ignore[arg-type]
+                    sub = SubWriter(self._path, self._taxonomy, indexname=_INDEX_NAME, limitmb=_WRITER_LIMIT_MB, model=model)  # type: ignore[arg-type]
                 # With a SubWriter, facets are extracted by whichever process writes the release.
-                pairs = ((item, None) for item in items) if sub is not None else with_facets(items, workers=workers, taxonomy=self._taxonomy)
+                pairs = ((item, None) for item in items) if sub is not None else with_facets(items, workers=workers, taxonomy=self._taxonomy, model=model)
                 for release, computed in pairs:
                     seen += 1
                     if progress is not None and seen % 500 == 0:
@@ -681,6 +685,34 @@ class NewsIndex:
             error = integrity.translate(exc, self._path, writing=True, needed=needed, storage=self._ix.storage if self._path else None, indexname=_INDEX_NAME)
             if error is not None:
                 raise error from exc
+
+    def learn_issues(self, *, min_examples: int = MIN_EXAMPLES, timeout: float = 0.0) -> IssuesLearned:
+        """Learn issue facets from the labelled releases held here, and tag the unlabelled ones.
+
+        Fits on the releases whose records carry ``issues`` (tagging/learn.py), stores the model
+        in the index (``issues_model.npz``, written atomically) so later ``add()`` calls tag
+        with it instead of the taxonomy, and rewrites the unlabelled releases' extracted issues.
+        Given issues always win. Needs scikit-learn (``newsindex[learn]``); ModelError when no
+        label has ``min_examples`` labelled releases (rarer labels are reported, not learned).
+        """
+        with self._lock:
+            writer = self._writer(timeout)  # first: no other writer changes the releases meanwhile
+            try:
+                snap = self._current()
+                order = sorted(snap.live, key=lambda n: (snap.dates[n], snap.ids[n]))
+                stored = [from_stored(snap.searcher.stored_fields(n)) for n in order]
+                learned, changed = learn_from_archive(stored, min_examples=min_examples, language=self.language, taxonomy=self._taxonomy)
+                for release, facets in changed:
+                    writer.update_document(**to_document(release, facets))
+                if self._path is not None:
+                    learned.model.save(self._path / MODEL_FILE)
+            except BaseException:
+                writer.cancel()
+                raise
+            _commit(writer, None)
+            self._issue_model = learned.model
+            self._invalidate()
+        return learned
 
     def delete(self, ids: Iterable[str] | str, *, timeout: float = 0.0) -> int:
         """Delete releases by id; returns how many were deleted (unknown ids are ignored)."""

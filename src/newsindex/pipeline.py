@@ -45,12 +45,15 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from .errors import NewsIndexError
 from .records import Release
 from .schema import Facets
 from .tagging import Taxonomy
+
+if TYPE_CHECKING:
+    from .tagging.learn import IssueModel
 
 __all__ = ["extract_facets", "with_facets", "PARALLEL_ABOVE", "default_workers", "SubWriter", "peek", "Lookahead"]
 
@@ -61,10 +64,12 @@ CHUNK = 100
 IN_FLIGHT = 8
 
 
-def extract_facets(release: Release, taxonomy: Taxonomy | None = None) -> Facets:
+def extract_facets(release: Release, taxonomy: Taxonomy | None = None, model: IssueModel | None = None) -> Facets:
     """Countries, issues and speakers read from a release's text, beside its given metadata.
 
-    ``taxonomy``: the issue taxonomy (None: the shipped one).
+    ``taxonomy``: the issue taxonomy (None: the shipped one). ``model``: issues learned from
+    the archive's own labels (NewsIndex.learn_issues); when given, its issues replace the
+    taxonomy's, so the facet speaks the newsroom's categories only.
     """
     from .facet_values import normalize_issues
     from .tagging import tag_countries, tag_issues
@@ -75,15 +80,15 @@ def extract_facets(release: Release, taxonomy: Taxonomy | None = None) -> Facets
         countries_given=release.countries,
         countries_extracted=tuple(t.code for t in tag_countries(body_text, title=release.title)),
         issues_given=normalize_issues(release.issues, taxonomy),
-        issues_extracted=tuple(t.slug for t in tag_issues(body_text, title=release.title, taxonomy=taxonomy)),
+        issues_extracted=tuple(t.slug for t in (model.tag(body_text, title=release.title) if model is not None else tag_issues(body_text, title=release.title, taxonomy=taxonomy))),
         speakers=tuple(extract_speakers(body_text)),
     )
 
 
-def _facets_or_none(item: Any, taxonomy: Taxonomy | None = None) -> Facets | None:
+def _facets_or_none(item: Any, taxonomy: Taxonomy | None = None, model: IssueModel | None = None) -> Facets | None:
     # Items that can't be indexed (not a Release, no title) are left to the caller to report.
     if isinstance(item, Release) and item.title.strip():
-        return extract_facets(item, taxonomy)
+        return extract_facets(item, taxonomy, model)
     return None
 
 
@@ -96,23 +101,23 @@ def default_workers() -> int:
     return 1 if cores >= 2 else 0
 
 
-def with_facets(items: Iterable[Any], *, workers: int | None = None, taxonomy: Taxonomy | None = None) -> Iterator[tuple[Any, Facets | None]]:
+def with_facets(items: Iterable[Any], *, workers: int | None = None, taxonomy: Taxonomy | None = None, model: IssueModel | None = None) -> Iterator[tuple[Any, Facets | None]]:
     """Yield ``(item, facets)`` for every item, in order (facets None for an unindexable item).
 
     ``workers``: processes to extract in (None: :func:`default_workers`; 0: in this process).
-    ``taxonomy``: the issue taxonomy (None: the shipped one).
+    ``taxonomy``: the issue taxonomy (None: the shipped one); ``model``: see extract_facets.
     """
     items, large = peek(items, PARALLEL_ABOVE)  # an error while peeking is raised in its place
     if workers is None:
         workers = default_workers()
     if not large or workers <= 0:
         for item in items:
-            yield item, _facets_or_none(item, taxonomy)
+            yield item, _facets_or_none(item, taxonomy, model)
         return
-    yield from _parallel(items, workers, taxonomy)
+    yield from _parallel(items, workers, taxonomy, model)
 
 
-def _parallel(items: Iterator[Any], workers: int, taxonomy: Taxonomy | None) -> Iterator[tuple[Any, Facets | None]]:
+def _parallel(items: Iterator[Any], workers: int, taxonomy: Taxonomy | None, model: IssueModel | None = None) -> Iterator[tuple[Any, Facets | None]]:
     """Round-robin chunks over ``workers`` worker processes; results come back in order."""
     procs = [_spawn("_worker_main") for _ in range(workers)]
     results: list[queue.Queue[Any]] = [queue.Queue() for _ in procs]
@@ -123,8 +128,8 @@ def _parallel(items: Iterator[Any], workers: int, taxonomy: Taxonomy | None) -> 
     feeders = [threading.Thread(target=_feed, args=(p, q), daemon=True) for p, q in zip(procs, feeds)]
     for thread in readers + feeders:
         thread.start()
-    # First message to each worker: the taxonomy, as plain data (None: the shipped one).
-    spec = _message(taxonomy.to_mapping() if taxonomy is not None else None)
+    # First message to each worker: the taxonomy as plain data (None: the shipped one), and the learned model.
+    spec = _message((taxonomy.to_mapping() if taxonomy is not None else None, model))
     for feed in feeds:
         feed.put(spec)
     in_flight: collections.deque[tuple[list[Any], int]] = collections.deque()
@@ -291,14 +296,14 @@ def _worker_main() -> None:
     spec = _read_message(stdin)
     if spec is None:
         return
-    mapping = pickle.loads(spec)
+    mapping, model = pickle.loads(spec)
     taxonomy = Taxonomy.from_mapping(mapping) if mapping is not None else None
     while True:
         message = _read_message(stdin)
         if message is None:
             return
         try:
-            stdout.write(_message([_facets_or_none(item, taxonomy) for item in pickle.loads(message)]))
+            stdout.write(_message([_facets_or_none(item, taxonomy, model) for item in pickle.loads(message)]))
             stdout.flush()
         except BrokenPipeError:  # the indexing process is gone: nobody to tell
             return
@@ -388,7 +393,7 @@ class SubWriter:
     errors) ends the process; a segment it never handed over is never in the index.
     """
 
-    def __init__(self, path: Path, taxonomy: Taxonomy | None, *, indexname: str, limitmb: int) -> None:
+    def __init__(self, path: Path, taxonomy: Taxonomy | None, *, indexname: str, limitmb: int, model: IssueModel | None = None) -> None:
         self._proc = _spawn("_writer_main")
         self._replies: queue.Queue[Any] = queue.Queue()
         self._feed: queue.Queue[bytes | None] = queue.Queue()
@@ -402,7 +407,7 @@ class SubWriter:
         self._path = path
         self._handed: Any = None  # a segment handed over and not yet committed
         self.written = 0  # releases written by the worker (all segments)
-        self._send(("setup", {"path": str(path), "indexname": indexname, "limitmb": limitmb, "taxonomy": taxonomy.to_mapping() if taxonomy is not None else None}))
+        self._send(("setup", {"path": str(path), "indexname": indexname, "limitmb": limitmb, "taxonomy": taxonomy.to_mapping() if taxonomy is not None else None, "model": model}))
 
     def _send(self, message: Any) -> None:
         self._feed.put(_message(message))
@@ -500,6 +505,7 @@ def _writer_main() -> None:
         return
     setup = pickle.loads(message)[1]
     taxonomy = Taxonomy.from_mapping(setup["taxonomy"]) if setup["taxonomy"] is not None else None
+    model = setup.get("model")
     writer: Any = None
     try:
         while True:
@@ -518,7 +524,7 @@ def _writer_main() -> None:
                         storage.temp_storage = lambda name=None, _t=type(storage).temp_storage: _t(storage, own)
                         writer = segment_writer(ix, _lk=False, limitmb=setup["limitmb"])
                     for release in payload:
-                        writer.add_document(**to_document(release, extract_facets(release, taxonomy)))
+                        writer.add_document(**to_document(release, extract_facets(release, taxonomy, model)))
                     reply(("added", len(payload)))
                 elif kind == "commit":
                     segment = None
