@@ -17,7 +17,7 @@ from newsindex.tagging.learned import MODEL_FILE
 
 #: Three newsroom categories, each with words of its own; every release also carries shared filler.
 TOPICS = {
-    "capital-cases": ["execution", "executed", "death row", "hanged", "death sentence", "clemency", "gallows", "firing squad"],
+    "axe-desk": ["execution", "executed", "death row", "hanged", "death sentence", "clemency", "gallows", "firing squad"],
     "press": ["journalist", "newspaper", "censorship", "reporter", "editor", "broadcaster", "media outlet", "blogger"],
     "environment": ["emissions", "carbon", "warming", "drought", "glacier", "renewable energy", "heatwave", "coal plant"],
 }
@@ -60,7 +60,7 @@ def test_a_learned_model_tags_new_text_with_the_newsrooms_own_slugs_and_evidence
 def test_a_release_about_two_issues_gets_both_and_an_unrelated_one_none(model):
     both = model.tag("A journalist and a reporter were executed by firing squad; the newspaper editor faces a death sentence"
                      " for censorship offences.")
-    assert {t.slug for t in both} == {"press", "capital-cases"}
+    assert {t.slug for t in both} == {"press", "axe-desk"}
     assert model.tag("The football club won the cup final on Saturday.") == []
     assert model.tag("") == []
 
@@ -70,7 +70,7 @@ def test_an_issue_with_too_few_examples_is_reported_not_learned():
     learned = learn_issues(releases)
     assert "floods" not in learned.labels
     assert learned.report.too_few == (("floods", 3),)
-    assert learn_issues(releases, min_examples=3).labels == ("capital-cases", "environment", "floods", "press")
+    assert learn_issues(releases, min_examples=3).labels == ("axe-desk", "environment", "floods", "press")
 
 
 def test_releases_without_labels_are_not_learned_from(model):
@@ -80,7 +80,7 @@ def test_releases_without_labels_are_not_learned_from(model):
 
 def test_labels_given_as_names_are_learned_as_the_slugs_the_index_stores_and_filters_by():
     """As the index reads given issues: a taxonomy issue by its slug, others by their own slug and name."""
-    names = {"capital-cases": "Executions", "press": "Media Freedom", "environment": "Our Climate Desk"}
+    names = {"axe-desk": "Executions", "press": "Media Freedom", "environment": "Our Climate Desk"}
     model = learn_issues([dataclasses.replace(r, issues=(names[r.issues[0]],)) for r in labelled()])
     assert dict(zip(model.labels, model.names)) == {
         "death-penalty": "Death penalty", "media-freedom": "Media freedom", "our-climate-desk": "Our climate desk"}
@@ -99,7 +99,7 @@ def test_no_learnable_issue_is_a_clear_model_error():
 def test_the_report_gives_cross_validated_figures_per_issue_and_micro(model):
     report = model.report
     assert report.folds == 3 and report.releases == 24
-    assert [(s.slug, s.examples) for s in report.issues] == [("capital-cases", 8), ("environment", 8), ("press", 8)]
+    assert [(s.slug, s.examples) for s in report.issues] == [("axe-desk", 8), ("environment", 8), ("press", 8)]
     assert report.micro_f1 == 1.0  # separable vocabularies: every held-out release right
     noisy = [r if i % 3 else Release(title=r.title, body=r.body, date=r.date, issues=("press",))
              for i, r in enumerate(labelled())]  # a third of the labels moved to "press"
@@ -156,7 +156,7 @@ def _archive() -> list[Release]:
     """Labelled releases, unlabelled ones of each category, and a labelled one whose text says otherwise."""
     unlabelled = [_release(600 + t * 10 + i, (), [w[(i + 4) % 8], w[(i + 5) % 8], w[(i + 6) % 8]], given=False)
                   for t, w in enumerate(TOPICS.values()) for i in range(2)]
-    contrary = _release(700, ("capital-cases",), ["journalist", "newspaper", "editor"])
+    contrary = _release(700, ("axe-desk",), ["journalist", "newspaper", "editor"])
     return labelled() + unlabelled + [contrary]
 
 
@@ -166,13 +166,13 @@ def test_learn_issues_tags_the_unlabelled_releases_and_given_labels_win():
         before = index.facets("", fields=("issue",))["issue"]
         learned = index.learn_issues()
         assert learned.labelled == 25 and learned.unlabelled == 6 and learned.tagged == 6
-        assert dict(learned.counts) == {"capital-cases": 2, "environment": 2, "press": 2}
+        assert dict(learned.counts) == {"axe-desk": 2, "environment": 2, "press": 2}
         for release in index.releases():
             facets = index.get_facets(release.id)
             if release.issues:
                 assert facets.issues == release.issues  # given labels win, whatever the text says
         contrary = next(r for r in index.releases() if r.title.startswith("Update 700"))
-        assert index.get_facets(contrary.id).issues == ("capital-cases",)
+        assert index.get_facets(contrary.id).issues == ("axe-desk",)
         press = index.search("", issue="press")
         assert press.total == 8 + 2
         assert index.facets("", fields=("issue",))["issue"] != before
@@ -198,11 +198,11 @@ def test_a_large_add_tags_with_the_model_in_the_second_process_too(tmp_path):
     with NewsIndex.create(tmp_path / "idx") as index:
         index.add(_archive())
         index.learn_issues()
-        words = list(TOPICS["capital-cases"])
+        words = list(TOPICS["axe-desk"])
         many = [_release(1000 + i, (), [words[i % 8], words[(i + 3) % 8], words[(i + 5) % 8]], given=False) for i in range(1100)]
         index.add(many, workers=1)  # > 1,000 releases on disk: a SubWriter writes part of them
         found = {index.get_facets(r.id).issues for r in many}
-    assert found == {("capital-cases",)}
+    assert found == {("axe-desk",)}
 
 
 def test_an_in_memory_index_tags_a_large_add_with_its_model_in_worker_processes():
