@@ -49,6 +49,18 @@ _RECENT_TEXTS = 8
 _RECENT: dict[tuple[str, str, frozenset[str]], list[tuple[str, int]]] = {}
 
 
+def _fold_word(word: str) -> str:
+    """A word folded, its apostrophes made straight and a possessive 's (or a trailing ') cut."""
+    folded = fold(word)
+    if "'" in folded:
+        folded = folded.translate(_APOSTROPHES)
+        if folded.endswith("'s"):
+            folded = folded[:-2]
+        elif folded.endswith("'"):
+            folded = folded[:-1]
+    return folded
+
+
 def fold(text: str) -> str:
     """Lowercase, unify apostrophes and strip accents ("Côte d’Ivoire" → "cote d'ivoire")."""
     text = text.lower()
@@ -123,13 +135,7 @@ class NewsTokenizer(Tokenizer):
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        folded = fold(word)
-        if "'" in folded:
-            folded = folded.translate(_APOSTROPHES)
-            if folded.endswith("'s"):
-                folded = folded[:-2]
-            elif folded.endswith("'"):
-                folded = folded[:-1]
+        folded = _fold_word(word)
         if folded in self.stoplist:
             result = _STOPPED
         else:
@@ -264,13 +270,7 @@ class NewsTokenizer(Tokenizer):
         cached = self._whole_cache.get(word)
         if cached is not None:
             return cached
-        folded = fold(word)
-        if "'" in folded:
-            folded = folded.translate(_APOSTROPHES)
-            if folded.endswith("'s"):
-                folded = folded[:-2]
-            elif folded.endswith("'"):
-                folded = folded[:-1]
+        folded = _fold_word(word)
         result = self._stemmer()(folded)
         if len(self._whole_cache) >= _CACHE_LIMIT:
             self._whole_cache.clear()

@@ -41,10 +41,9 @@ from dataclasses import dataclass
 from typing import Iterator
 from urllib.parse import urljoin
 
-from ..dates import parse_date
 from ..errors import SourceError
 from ..records import Release
-from ._common import MAX_RECORD_BYTES, Item, Source, log, open_path, source_label, source_name
+from ._common import MAX_RECORD_BYTES, Item, Source, log, read_head, source_label
 from .datelines import date_in as _date_in, date_line, date_of_element as _date_of_element, numeric_order, type_of
 
 __all__ = ["parse", "parse_listing", "decode_html", "looks_like_html"]
@@ -97,16 +96,7 @@ def decode_html(raw: bytes) -> str:
 
 
 def _read(source: Source) -> tuple[str, str]:
-    path = source_name(source)
-    handle = open_path(source)
-    stream = handle if handle is not None else source
-    try:
-        data = stream.read(_MAX_PAGE_BYTES + 1)  # type: ignore[union-attr]
-    except OSError as exc:
-        raise SourceError(path, None, f"cannot read it ({exc.strerror or exc})") from exc
-    finally:
-        if handle is not None:
-            handle.close()
+    path, data = read_head(source, _MAX_PAGE_BYTES)
     if len(data) > _MAX_PAGE_BYTES:
         raise SourceError(path, None, f"page over {_MAX_PAGE_BYTES // 1048576} MB: not a saved web page")
     return path, decode_html(data) if isinstance(data, bytes) else data
