@@ -175,15 +175,34 @@ def _spawn(entry: str) -> subprocess.Popen[bytes]:
     # The worker imports this same copy of newsindex, installed or not.
     package_root = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p))
+    env[_PARENT_PID] = str(os.getpid())
     errors = tempfile.TemporaryFile()
     try:
-        proc = subprocess.Popen([sys.executable, "-c", f"from newsindex.pipeline import {entry}; {entry}()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=env)
+        proc = subprocess.Popen([sys.executable, "-c", _ORPHAN_GUARD + f"from newsindex.pipeline import {entry}; {entry}()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=env)
     except BaseException:
         errors.close()
         raise
     _STDERR[proc.pid] = errors
     return proc
 
+
+#: The environment variable that tells a worker its parent's process id.
+_PARENT_PID = "NEWSINDEX_PARENT_PID"
+
+#: Run first in every worker, before it imports newsindex: a thread that ends the worker as
+#: soon as its parent is gone. EOF on stdin alone is not enough when the parent is killed:
+#: a worker still importing the taggers (a second or more on a loaded machine) or busy
+#: with a chunk reads that EOF only afterwards, and lingered as an orphan meanwhile (a CI
+#: run caught one alive 1.3 s after its parent's SIGKILL). Polling ``getppid`` is portable
+#: (PR_SET_PDEATHSIG is Linux-only and fires when the spawning *thread* ends); a parent
+#: already dead when the worker starts is caught too, since its pid comes from the env.
+_ORPHAN_GUARD = (
+    "import os as _o, threading as _t, time as _s\n"
+    f"def _guard(parent=int(_o.environ['{_PARENT_PID}'])):\n"
+    "    while _o.getppid() == parent: _s.sleep(0.1)\n"
+    "    _o._exit(1)\n"
+    "_t.Thread(target=_guard, name='newsindex-orphan-guard', daemon=True).start()\n"
+)
 
 #: A worker's stderr file, by process id, until :func:`_reap` closes it.
 _STDERR: dict[int, Any] = {}
