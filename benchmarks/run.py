@@ -3,6 +3,7 @@
     python benchmarks/run.py                 # full: all of Reuters-21578 found, 5 query rounds
     python benchmarks/run.py --quick         # CI: 3,000 stories, 2 rounds (well under a minute)
     python benchmarks/run.py --web           # also `newsindex serve` under load (bench_web.py)
+    python benchmarks/run.py --learn         # also learned issues vs TF-IDF + LinearSVC (bench_learn.py)
     python benchmarks/run.py --scale         # also 10k -> 100k growth (synthetic copies of Reuters)
     python benchmarks/run.py --data DIR      # another copy of the corpus (*.sgm files)
 
@@ -223,6 +224,10 @@ def _child(args: argparse.Namespace) -> None:
         releases = load_corpus(Path(args.data), args.limit, args.copies)
     rss_loaded = _high_water_mb()
     path = Path(args.child_dir)
+    if args.no_fsync:  # commits without fsync: what durability costs, measured beside it
+        from newsindex import integrity
+
+        integrity.FSYNC = False
     workers_peak: list[int] = []
     if args.child == "newsindex":  # read the writing worker's own high-water mark before it exits
         from newsindex import pipeline
@@ -261,9 +266,11 @@ def _high_water_mb(pid: int | str = "self") -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024 if pid == "self" else 0
 
 
-def build(kind: str, data: Path, limit: int | None, copies: int, directory: Path) -> dict[str, Any]:
+def build(kind: str, data: Path, limit: int | None, copies: int, directory: Path, *, fsync: bool = True) -> dict[str, Any]:
     directory.mkdir(parents=True, exist_ok=True)
     cmd = [sys.executable, __file__, "--data", str(data), "--copies", str(copies), "--child", kind, "--child-dir", str(directory)]
+    if not fsync:
+        cmd.append("--no-fsync")
     if limit:
         cmd += ["--limit", str(limit)]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -385,6 +392,12 @@ def compare(data: Path, limit: int | None, rounds: int, work: Path, lines: list[
     say(f"  index size MB             {n['size_mb']:9.1f}    {b['size_mb']:9.1f}   {_ratio(n['size_mb'], b['size_mb'])}  (target <= 1x)")
     say(f"  peak memory MB (process)  {n['peak_rss_mb']:9.1f}    {b['peak_rss_mb']:9.1f}   {_ratio(n['peak_rss_mb'], b['peak_rss_mb'])}  (corpus loaded in both)")
     say(f"  newsindex workers: {n['extra'].get('workers')} writing process(es) beside the indexer (peak {n.get('worker_rss_mb', 0):.0f} MB); {_plural(n['extra'].get('commits'), 'commit')}")
+    # Durable commits (integrity.py: fsync of segment files, checksums, TOC, directory) beside
+    # the same build without fsync, in the same run.
+    unsynced = build("newsindex", data, limit, 1, work / "newsindex-nofsync", fsync=False)
+    results["build_without_fsync"] = unsynced
+    say(f"  commits fsynced: {n['seconds']:.1f} s ({n['per_s']:,.0f}/s); without fsync: {unsynced['seconds']:.1f} s ({unsynced['per_s']:,.0f}/s); fsync costs {_ratio(n['seconds'], unsynced['seconds'])} the time ({_plural(n['extra'].get('commits'), 'commit')})")
+    shutil.rmtree(work / "newsindex-nofsync", ignore_errors=True)
     extraction = extraction_speed(data, limit)
     results["extraction_per_s"] = extraction
     say(f"  facet extraction alone (countries + issues + speakers, one process): {extraction:,.0f} releases/s")
@@ -419,6 +432,43 @@ def compare(data: Path, limit: int | None, rounds: int, work: Path, lines: list[
     cli = bench_cli.whole_process(work / "newsindex", work / "baseline")
     results["cli_whole_process"] = cli
     say(bench_cli.line(cli))
+
+
+#: Multi-term queries a fault campaign timed on Reuters (issue 15 row 9): s* 6.2 s, a* 17.5 s,
+#: c* OR p* 33.6 s, [1 TO 5] 4.5 s, before they were bounded (multiterm.py).
+BROAD_QUERIES: tuple[str, ...] = ("s*", "a*", "c* OR p*", "[1 TO 5]", "protest*", "oil pr*", "o*l", "oil~")
+
+
+def bounded_queries(path: Path, lines: list[str], results: dict[str, Any], *, unbounded: bool) -> None:
+    """Broad prefix/wildcard/range/fuzzy queries: newsindex (bounded) beside Whoosh's own
+    execution of the same parsed query (what newsindex ran before: an OR of every term, scored)."""
+    from newsindex import NewsIndex, NewsIndexError
+    from newsindex.query import parse_query
+
+    say = lines.append
+    say("bounded queries (top 10, total counted; first run, nothing cached)      newsindex s    unbounded Whoosh s   ratio")
+    figures: dict[str, Any] = {}
+    with NewsIndex.open(path) as idx:
+        idx.search("oil", limit=1)
+        for query in BROAD_QUERIES:
+            start = time.perf_counter()
+            try:
+                total: Any = idx.search(query, limit=10).total
+            except NewsIndexError as exc:
+                total = f"refused ({type(exc).__name__})"
+            ours = time.perf_counter() - start
+            before = None
+            if unbounded:
+                searcher = idx._current().searcher
+                parsed = parse_query(query, searcher.schema)
+                start = time.perf_counter()
+                searcher.search(parsed, limit=10)
+                before = time.perf_counter() - start
+            figures[query] = {"newsindex_s": ours, "unbounded_s": before, "total": total}
+            shown = f"{before:8.2f}" if before is not None else "       -"
+            ratio = _ratio(ours, before) if before else "-"
+            say(f"  {query!r:28s} {str(total):>24s}      {ours:8.3f}        {shown}        {ratio}")
+    results["bounded_queries"] = figures
 
 
 def scale(data: Path, sizes: Sequence[int], work: Path, lines: list[str], results: dict[str, Any]) -> None:
@@ -460,12 +510,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5, help="query rounds (each runs every query in every mode)")
     parser.add_argument("--quick", action="store_true", help="CI size: 3,000 stories, 2 rounds")
     parser.add_argument("--web", action="store_true", help="also load `newsindex serve` with 32 clients for 30 s (--quick: 4 clients, 3 s)")
+    parser.add_argument("--learn", action="store_true", help="also learned issues vs scikit-learn's TF-IDF + LinearSVC (with --quick: always, 2,000 stories, ~5 s)")
     parser.add_argument("--scale", action="store_true", help="also measure growth from 10k to 100k releases")
     parser.add_argument("--scale-sizes", default="10000,100000")
     parser.add_argument("--out", help="also write the figures as JSON here")
+    parser.add_argument("--no-unbounded", action="store_true", help="skip timing broad queries the unbounded way (~1 min on all of Reuters)")
     parser.add_argument("--copies", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--child-dir", help=argparse.SUPPRESS)
+    parser.add_argument("--no-fsync", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         _child(args)
@@ -485,6 +538,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bench_web import measure
 
             measure(Path(tmp) / "newsindex", lines, results, clients=32 if args.web else 4, seconds=30.0 if args.web else 3.0)
+        if args.quick or args.learn:  # learned issues on Reuters TOPICS, beside scikit-learn's baseline (bench_learn.py)
+            try:
+                import sklearn  # noqa: F401  (the [learn] extra; [test] has it)
+            except ImportError:
+                lines.append("learned issues: scikit-learn is not installed (pip install -e '.[learn]'); not measured")
+            else:
+                from bench_learn import compare as compare_learn
+
+                compare_learn(data, quick=args.quick, lines=lines, results=results)
+        for line in lines:
+            print(line, flush=True)
+        lines.clear()
+        # --quick (CI) times the bounded side only: the unbounded one is most of a minute.
+        bounded_queries(Path(tmp) / "newsindex", lines, results, unbounded=not (args.no_unbounded or args.quick))
         for line in lines:
             print(line, flush=True)
         if args.scale:

@@ -128,3 +128,16 @@ def test_spans_agree_with_the_token_stream_on_any_text():
         assert list(tokenizer.spans(text)) == _generator_spans(tokenizer, text)
 
     check()
+def test_readings_are_the_index_reading_and_the_stopword_free_query_reading_in_one_pass():
+    from newsindex.analysis import NewsTokenizer, news_analyzer
+
+    analyzer, whole = news_analyzer(), NewsTokenizer("english", stoplist=frozenset())
+    texts = [
+        "same-sex marriage", "Data by age and sex", "TALKS TO RESUME IN THE U.S.", "#MeToo in the US and IT",
+        "Women’s rights, don't stop", "WHO said it", "", "The E.U. and the U.N. met in São Paulo on 3 March",
+    ]
+    for text in texts:
+        index_reading, terms = analyzer.readings(text)
+        assert index_reading == analyzer._index_positions(text), text  # not the cache readings() fills
+        assert terms == whole.terms(text, mode="query"), text
+    assert analyzer.readings("same-sex")[1] == ["same", "sex"] and analyzer.term_positions("same-sex") == [("sex", 0)]

@@ -244,3 +244,30 @@ def test_a_corrupted_table_of_contents_is_a_clear_error(tmp_path):
         toc.write_bytes(toc.read_bytes()[:20])
     with pytest.raises(NewsIndexError, match="--overwrite"):
         NewsIndex.open(path)
+
+
+def test_a_worker_busy_with_a_chunk_ends_as_soon_as_its_parent_is_killed(tmp_path):
+    """A worker doesn't wait for EOF on its stdin to notice its parent's death: one busy with a
+    long chunk (or still importing) used to live on as an orphan until the chunk was done."""
+    marker = f"NEWSINDEX_TEST_{uuid.uuid4().hex}"
+    parent = textwrap.dedent(f"""
+        import os, signal, sys
+        from newsindex import Release
+        from newsindex.pipeline import _message, _spawn
+        worker = _spawn("_worker_main")
+        text = "Nigerian police detained protesters in Lagos, the Home Office said on Tuesday. " * 40
+        chunk = [Release(id=str(i), title=f"Release {{i}}", body=text) for i in range(20000)]
+        worker.stdin.write(_message((None, None)))
+        worker.stdin.write(_message(chunk))
+        worker.stdin.flush()
+        print(worker.pid, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+    """)
+    proc = subprocess.run([sys.executable, "-c", parent], capture_output=True, text=True, timeout=120, env=dict(os.environ, **{marker: "1"}))
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    worker_pid = int(proc.stdout.split()[0])
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{worker_pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # (A zombie reaped by init counts as gone: its environ is unreadable.)
+    assert _processes_with(marker) == []

@@ -4,7 +4,8 @@ README examples are the `$ newsindex ...` lines of its code blocks; where the RE
 the command prints, the output must be exactly that (times like "0.4s" aside). `--help`
 examples are the lines under "Example:"/"Examples:" of every command. They run in order in one
 directory holding the files the examples name (the sample newsroom saved as newsroom.txt, a
-small export.jsonl), starting from an index of the sample, as a reader following along would.
+small export.jsonl, an export with issue labels on most records: labelled.jsonl), starting from
+an index of the sample, as a reader following along would.
 The README's synopsis of commands names only commands and options that exist.
 """
 
@@ -28,6 +29,8 @@ from newsindex.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SAMPLE = ROOT / "tests" / "fixtures" / "newsroom_sample.txt"
+#: 36 Reuters-21578 stories as an export: 30 carry their TOPICS as issues (crude, earn, acq), 6 none.
+LABELLED = ROOT / "tests" / "fixtures" / "reuters_labelled.jsonl"
 EXPORT = (
     '{"title": "Nigeria: police fire on protesters in Lagos", "date": "2021-10-20", "source": "Amnesty Nigeria",'
     ' "body": "LAGOS, Nigeria - Police fired on peaceful protesters at the Lekki toll gate, Amnesty International said."}\n'
@@ -126,6 +129,7 @@ def workdir(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "newsroom.txt").write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "export.jsonl").write_text(EXPORT, encoding="utf-8")
+    (tmp_path / "labelled.jsonl").write_text(LABELLED.read_text(encoding="utf-8"), encoding="utf-8")
     runner = CliRunner()
     code, output = run(runner, "newsindex index releases.idx newsroom.txt", tmp_path)
     assert code == 0, output

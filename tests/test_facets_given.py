@@ -4,7 +4,6 @@ accept names and aliases, and refuse unknown values with a suggestion instead of
 import dataclasses
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from newsindex import NewsIndex, NewsIndexError, Release, UnknownFacetValueError
 from newsindex.cli import main
 from newsindex.facet_values import country_code, country_filter, issue_filter, normalize_issues
 
-DATA = Path(os.environ.get("NEWSINDEX_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
+from shared_data import DATA  # noqa: E402  ($NEWSINDEX_DATA, else shared/data above the checkout)
 
 
 @pytest.mark.parametrize(

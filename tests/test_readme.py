@@ -18,6 +18,7 @@ def test_the_readme_has_python_examples():
 def test_the_readme_python_examples_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "newsroom.txt").write_text((ROOT / "tests" / "fixtures" / "newsroom_sample.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "labelled.jsonl").write_text((ROOT / "tests" / "fixtures" / "reuters_labelled.jsonl").read_text(encoding="utf-8"), encoding="utf-8")
     namespace: dict = {}
     for block in python_blocks():
         exec(compile(block, "README.md", "exec"), namespace)  # noqa: S102 - our own README

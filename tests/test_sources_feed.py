@@ -5,7 +5,6 @@ import csv
 import datetime as dt
 import io
 import logging
-import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 from newsindex import NewsIndex, SourceError, load_releases
 from newsindex.sources.feed import feed_date, html_to_text
 
-DATA = Path(os.environ.get("NEWSINDEX_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
+from shared_data import DATA  # noqa: E402  ($NEWSINDEX_DATA, else shared/data above the checkout)
 FEEDS = DATA / "feeds"
 
 

@@ -131,3 +131,40 @@ def test_the_speaker_facet_label_keeps_accents(tmp_path):
         index.add([release])
         assert [(c.value, c.label) for c in index.facets(fields=("speaker",))["speaker"]] == [("agnes-callamard", "Agnès Callamard")]
         assert index.search(speaker="Agnès Callamard").total == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # each has a speaker's shape (NAME, ROLE, said / said NAME, ROLE at ORG); none names a person
+        "South Carolina, the state with the highest execution director count, said it would appeal.",
+        "“We will not comment,” said United States, the representative of the donors at the conference.",
+        "Costa Rica, the chief negotiator for the region, said the talks had failed.",
+        "Customs and Border Protection, the agency whose chief spokesperson was absent, said nothing.",
+        "New York, the financial director of the world, said goodbye.",
+        "Homeland Security Investigations, the unit led by a deputy director, said the raids were lawful.",
+    ],
+)
+def test_places_and_institutions_are_never_speakers(text):
+    assert extract_speakers(text) == []
+
+
+def test_a_person_beside_a_place_is_still_a_speaker():
+    text = "Maria Lopez, South Carolina director at the ACLU, said: “Raids break families.”"
+    assert triples(extract_speakers(text)) == [("Maria Lopez", "South Carolina director", "ACLU")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("South Carolina Governor Henry McMaster said the state would appeal.", ("Henry McMaster", "Governor", "South Carolina")),
+        ("Texas Attorney General Ken Paxton said on Monday the law was valid.", ("Ken Paxton", "Attorney General", "Texas")),
+    ],
+)
+def test_an_official_named_with_the_place_of_office_is_the_person_with_that_role(text, expected):
+    assert triples(extract_speakers(text)) == [expected]
+
+
+def test_a_sentences_first_word_or_a_title_is_not_part_of_the_name():
+    text = "But Robert Lutz, Chrysler executive vice president, said the plan would fail."
+    assert triples(extract_speakers(text)) == [("Robert Lutz", "Chrysler executive vice president", "")]

@@ -24,16 +24,19 @@ from .index import NewsIndex
 _HOMES: dict[str, str] = {
     "analyze": "analysis",
     "parse_date": "dates",
-    "FetchError": "errors", "UnknownFacetValueError": "errors",
+    "FetchError": "errors", "UnknownFacetValueError": "errors", "ModelError": "errors",
     "IndexExistsError": "errors", "IndexLockedError": "errors", "IndexNotFoundError": "errors",
     "IndexVersionError": "errors", "NewsIndexError": "errors", "QueryError": "errors",
-    "ReleaseError": "errors", "SourceError": "errors", "TaxonomyError": "errors",
+    "QueryTooBroadError": "errors", "IndexDamagedError": "errors", "IndexReadOnlyError": "errors",
+    "DiskFullError": "errors", "ReleaseError": "errors", "SourceError": "errors", "TaxonomyError": "errors",
     "IndexStats": "index",
     "Release": "records",
     "AddReport": "results", "FacetCount": "results", "Hit": "results", "Rejection": "results", "SearchResults": "results",
     "FORMATS": "sources", "load_releases": "sources", "load_sample": "sources",
     "CountryTag": "tagging", "IssueTag": "tagging", "Taxonomy": "tagging", "country_name": "tagging",
     "load_taxonomy": "tagging", "tag_countries": "tagging", "tag_issues": "tagging",
+    "IssueModel": "tagging.learn", "IssueReport": "tagging.learn", "IssueScore": "tagging.learn",
+    "learn_issues": "tagging.learn", "IssuesLearned": "tagging.learned",
 }
 
 
@@ -75,21 +78,30 @@ if TYPE_CHECKING:
     from .analysis import analyze
     from .dates import parse_date
     from .errors import (
+        DiskFullError,
+        FetchError,
+        IndexDamagedError,
         IndexExistsError,
+        IndexReadOnlyError,
         IndexLockedError,
         IndexNotFoundError,
         IndexVersionError,
         NewsIndexError,
+        ModelError,
         QueryError,
+        QueryTooBroadError,
         ReleaseError,
         SourceError,
         TaxonomyError,
+        UnknownFacetValueError,
     )
     from .index import IndexStats
     from .records import Release
     from .results import AddReport, FacetCount, Hit, Rejection, SearchResults
     from .sources import FORMATS, load_releases, load_sample
     from .tagging import CountryTag, IssueTag, Taxonomy, country_name, load_taxonomy, tag_countries, tag_issues
+    from .tagging.learn import IssueModel, IssueReport, IssueScore, learn_issues
+    from .tagging.learned import IssuesLearned
 
 __all__ = [
     "__version__",
@@ -104,10 +116,19 @@ __all__ = [
     "IndexNotFoundError",
     "IndexStats",
     "IndexVersionError",
+    "ModelError",
+    "IssueModel",
+    "IssueReport",
+    "IssueScore",
     "IssueTag",
+    "IssuesLearned",
     "NewsIndex",
     "NewsIndexError",
     "QueryError",
+    "QueryTooBroadError",
+    "IndexDamagedError",
+    "IndexReadOnlyError",
+    "DiskFullError",
     "Rejection",
     "Release",
     "ReleaseError",
@@ -120,6 +141,7 @@ __all__ = [
     "country_name",
     "load_releases",
     "load_sample",
+    "learn_issues",
     "load_taxonomy",
     "parse_date",
     "tag_countries",

@@ -54,6 +54,18 @@ _RECENT_TEXTS = 8
 _RECENT: dict[tuple[str, str, frozenset[str]], list[tuple[str, int]]] = {}
 
 
+def _fold_word(word: str) -> str:
+    """A word folded, its apostrophes made straight and a possessive 's (or a trailing ') cut."""
+    folded = fold(word)
+    if "'" in folded:
+        folded = folded.translate(_APOSTROPHES)
+        if folded.endswith("'s"):
+            folded = folded[:-2]
+        elif folded.endswith("'"):
+            folded = folded[:-1]
+    return folded
+
+
 def fold(text: str) -> str:
     """Lowercase, unify apostrophes and strip accents ("Côte d’Ivoire" → "cote d'ivoire")."""
     text = text.lower()
@@ -181,6 +193,7 @@ class NewsTokenizer(Tokenizer):
     def _setup(self) -> None:
         self._stem: Callable[[str], str] | None = None
         self._cache: dict[str, str] = {}
+        self._whole_cache: dict[str, str] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         return {"language": self.language, "stoplist": self.stoplist}
@@ -206,13 +219,7 @@ class NewsTokenizer(Tokenizer):
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        folded = fold(word)
-        if "'" in folded:
-            folded = folded.translate(_APOSTROPHES)
-            if folded.endswith("'s"):
-                folded = folded[:-2]
-            elif folded.endswith("'"):
-                folded = folded[:-1]
+        folded = _fold_word(word)
         if folded in self.stoplist:
             result = _STOPPED
         else:
@@ -366,6 +373,69 @@ class NewsTokenizer(Tokenizer):
                     append((extra, pos))
             pos += 1
         return out
+
+    def _whole_term(self, word: str) -> str:
+        """The term of one word as an analyzer with no stop list reads it (stop words stemmed too)."""
+        cached = self._whole_cache.get(word)
+        if cached is not None:
+            return cached
+        folded = _fold_word(word)
+        result = self._stemmer()(folded)
+        if len(self._whole_cache) >= _CACHE_LIMIT:
+            self._whole_cache.clear()
+        self._whole_cache[word] = result
+        return result
+
+    def readings(self, value: str) -> tuple[list[tuple[str, int]], list[str]]:
+        """``(self.term_positions(value), terms of value in query mode with no stop list)``, in one pass.
+
+        The issue tagger matches phrases with their small words ("same-sex" is not "sex"), the
+        writer indexes without them. Reading the text once for both keeps what term_positions'
+        cache gives indexing (the writer finds this reading there, as it found the tagger's
+        before), instead of a second tokenizer's pass per release. Must stay in step with
+        _index_positions and with ``NewsTokenizer(stoplist=frozenset()).terms(value, "query")``
+        (tests/test_analysis.py compares them).
+        """
+        out: list[tuple[str, int]] = []
+        whole: list[str] = []
+        append, keep = out.append, whole.append
+        term, whole_term = self.term, self._whole_term
+        matches = list(_TOKEN.finditer(value))
+        pos = 0
+        for i, match in enumerate(matches):
+            kind = match.lastgroup
+            raw = match.group()
+            if kind == "word":
+                text = term(raw)
+                if text:  # the common case: a word that is no stop word
+                    keep(text)
+                    append((text, pos))
+                else:  # a stop word ("" is also the cache's stop marker): its stem is kept for us
+                    caps = _is_caps(raw) and not self._in_caps_run(matches, i)
+                    full = whole_term(raw) or (fold(raw) if caps else "")
+                    if full:
+                        keep(full)
+                    if not caps:
+                        continue
+                    append((fold(raw), pos))
+            elif kind == "acronym":
+                text = fold(raw.replace(".", ""))
+                append((text, pos))
+                keep(text)
+            else:
+                text = fold(raw)
+                append((text, pos))
+                keep(text)
+                extra = term(raw[1:]) or fold(raw[1:])
+                if extra and extra != text:
+                    append((extra, pos))
+            pos += 1
+        key = (value, self.language, self.stoplist)
+        if key not in _RECENT:
+            if len(_RECENT) >= _RECENT_TEXTS:
+                _RECENT.clear()
+            _RECENT[key] = out
+        return out, whole
 
     @staticmethod
     def _in_caps_run(matches: list[re.Match[str]], i: int) -> bool:

@@ -12,7 +12,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import click
 
@@ -22,6 +22,7 @@ import click
 from newsindex import FORMATS, Hit, NewsIndex, NewsIndexError, QueryError, Release, SearchResults, SourceError
 
 from newsindex.cli_progress import Progress, Working, on_terminal
+from newsindex.cli_rejects import RejectLog
 from newsindex.index import DEFAULT_BATCH_SIZE
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -219,12 +220,13 @@ def index_command(index_path: str, sources: tuple[str, ...], format_: str | None
         if taxonomy:
             raise click.UsageError(f"{path} exists: its taxonomy was fixed when it was created; add --overwrite to rebuild it with {taxonomy}")
         index = NewsIndex.open(path)
-    errors: list[SourceError] = []
-    unread = read_sources(sources, index, format_=format_, strict=strict, errors=errors, name=source_name)  # cli_follow.py
+    # Rejects are counted and streamed to --rejects as they come, not held (cli_rejects.py).
+    log = RejectLog(rejects)
+    unread = read_sources(sources, index, format_=format_, strict=strict, errors=log, name=source_name)  # type: ignore[arg-type]  # cli_follow.py
 
     progress = Progress("read", "releases", enabled=not quiet)
     before = len(index)
-    with index:
+    with index, log:
         try:
             report = index.add(unread.releases(), strict=strict, batch_size=batch_size, timeout=timeout, progress=progress)
             unread.committed()
@@ -234,23 +236,17 @@ def index_command(index_path: str, sources: tuple[str, ...], format_: str | None
             _interrupted(path, before, strict)
         finally:
             progress.done()
-    rejected = [(f"{e.path}:{e.line}" if e.line else e.path, e.reason, e.record) for e in errors]
-    rejected += [(r.where, r.reason, None) for r in report.rejected]
+        log.add_rejections(report.rejected)
     elapsed = time.monotonic() - started
     click.echo(
-        f"{path}: {report.added} added, {report.updated} updated, {len(rejected)} rejected"
+        f"{path}: {report.added} added, {report.updated} updated, {log.count} rejected"
         + (f", {len(report.duplicates)} duplicate ids (last kept)" if report.duplicates else "")
         + f" from {len(sources)} file{'s' if len(sources) != 1 else ''} in {elapsed:.1f}s"
     )
-    if rejected:
-        for where, reason, _ in rejected[:5]:
-            click.echo(f"  rejected {where}: {reason}", err=True)
-        if len(rejected) > 5:
-            click.echo(f"  … and {len(rejected) - 5} more" + ("" if rejects else " (use --rejects FILE to keep them all)"), err=True)
-    if rejects:
-        with open(rejects, "w", encoding="utf-8") as out:
-            for where, reason, record in rejected:
-                out.write(json.dumps({"where": where, "reason": reason, "record": record}, ensure_ascii=False) + "\n")
+    for where, reason in log.first:
+        click.echo(f"  rejected {where}: {reason}", err=True)
+    if log.count > len(log.first):
+        click.echo(f"  … and {log.count - len(log.first)} more" + ("" if rejects else " (use --rejects FILE to keep them all)"), err=True)
     if unread.failed and len(unread.failed) == len(sources):
         _fail(f"none of the {len(sources)} sources could be read (see above)")
 
@@ -457,6 +453,39 @@ def stats(index_path: str, as_json: bool) -> None:
     click.echo(f"{'language:':<16}{figures.language}")
     click.echo(f"{'schema:':<16}v{figures.schema_version} (newsindex {figures.library_version})")
     click.echo(f"{'facet values:':<16}" + ", ".join(f"{k} {v}" for k, v in figures.facet_values.items()))
+
+
+@main.command(short_help="Verify INDEX's files: checksums, stamp, every segment readable.")
+@click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False, exists=True))
+@handle_errors
+def check(index_path: str) -> None:
+    """Verify every segment of INDEX against the checksum recorded at its commit, the version
+    stamp, and that each segment's releases and terms can be read. Exit 1 if anything is damaged.
+
+    \b
+    Example:
+      newsindex check releases.idx
+    """
+    from newsindex.integrity import check as check_index
+
+    result = check_index(index_path)
+    for problem in result.problems:
+        click.echo(f"damaged: {problem}", err=True)
+    notes = []
+    if result.unrecorded:
+        notes.append(f"{len(result.unrecorded)} file(s) without a recorded checksum (written before checksums): read through instead")
+    if result.orphans:
+        notes.append(f"{result.orphans} file(s), {result.orphan_bytes / 1e6:.1f} MB, left by an interrupted write (removed at the next write)")
+    if result.ok:
+        click.echo(
+            f"{index_path}: ok, {result.releases:,} releases in {result.segments} segment{'s' if result.segments != 1 else ''}, "
+            f"{result.verified} file checksum{'s' if result.verified != 1 else ''} match" + "".join(f"; {n}" for n in notes)
+        )
+        return
+    _fail(
+        f"{index_path} is damaged ({len(result.problems)} problem{'s' if len(result.problems) != 1 else ''} above). "
+        f"Rebuild it from its sources: `newsindex index {index_path} SOURCE... --overwrite` (README: Recovering a damaged index)"
+    )
 
 
 @main.command(short_help="Merge INDEX's segments into one (after a big import).")
@@ -820,6 +849,11 @@ from newsindex.cli_follow import read_sources, update_command  # noqa: E402
 
 update_command.callback = handle_errors(update_command.callback)  # type: ignore[arg-type]
 main.add_command(update_command)
+
+from newsindex.cli_learn import learn_command  # noqa: E402
+
+learn_command.callback = handle_errors(learn_command.callback)  # type: ignore[arg-type]
+main.add_command(learn_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -10,9 +10,14 @@ class; the subclasses say what went wrong and carry what it needs to be fixed::
     ├── IndexExistsError     create() over an existing index
     ├── IndexLockedError     another writer holds the index lock
     ├── IndexVersionError    the index was built by an incompatible schema/library version
+    ├── IndexDamagedError    a segment file is truncated, missing or changed (rebuild; `newsindex check`)
+    ├── IndexReadOnlyError   the index can't be written: read-only file system, no permission
+    ├── DiskFullError        no space left while writing (the index keeps its last commit)
     ├── TaxonomyError        an issue taxonomy file is malformed (path, what is wrong)
     ├── ReleaseError         a Release built with a date as text (says what to pass; also a TypeError)
+    ├── ModelError           a learned issue model can't be fitted or read (what to do)
     ├── QueryError           the query text is malformed (position)
+    │   └── QueryTooBroadError  a prefix/wildcard/range word matches more index terms than a query may
     └── UnknownFacetValueError  a filter value names no country/issue (with suggestions)
 
 Misuse of the API (a wrong type, an unknown keyword value) raises ``ValueError``/``TypeError``
@@ -32,10 +37,15 @@ __all__ = [
     "IndexExistsError",
     "IndexLockedError",
     "IndexVersionError",
+    "IndexDamagedError",
+    "IndexReadOnlyError",
+    "DiskFullError",
     "QueryError",
+    "QueryTooBroadError",
     "TaxonomyError",
     "ReleaseError",
     "UnknownFacetValueError",
+    "ModelError",
 ]
 
 
@@ -84,6 +94,23 @@ class IndexVersionError(NewsIndexError):
     """The index was written by a schema or library version this one cannot read."""
 
 
+class IndexDamagedError(NewsIndexError):
+    """A segment of the index can't be read (truncated, deleted, bytes changed): the message
+    names it and says how to rebuild; ``newsindex check`` lists everything that is damaged."""
+
+
+class IndexReadOnlyError(NewsIndexError):
+    """The index can't be written here: a read-only file system or no write permission.
+
+    Reading still works; the message names the file system or the file refused.
+    """
+
+
+class DiskFullError(NewsIndexError):
+    """The disk filled up while writing. The uncommitted files are removed, the index keeps
+    its last commit; the message names the device and the space the write needed."""
+
+
 class QueryError(NewsIndexError):
     """The query text is malformed; ``position`` is the 0-based offset of the problem."""
 
@@ -96,6 +123,13 @@ class QueryError(NewsIndexError):
     def pointer(self) -> str:
         """Two lines: the query, and a caret under the problem (for terminals)."""
         return f"{self.query}\n{' ' * self.position}^"
+
+
+class QueryTooBroadError(QueryError):
+    """A prefix, wildcard or range word matches more index terms than one query may expand to.
+
+    Refused rather than run for seconds or minutes (multiterm.py); the message names the limit.
+    """
 
 
 class TaxonomyError(NewsIndexError, ValueError):
@@ -119,3 +153,7 @@ class UnknownFacetValueError(NewsIndexError, ValueError):
         elif hint:
             message += f": {hint}"
         super().__init__(message)
+
+
+class ModelError(NewsIndexError):
+    """Issues can't be learned (too few labels, scikit-learn missing) or a model file can't be read."""

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from .errors import NewsIndexError, SourceError
+from .integrity import write_atomic
 from .records import Release
 from .sources.url import Fetched, fetch, parse_fetched
 
@@ -105,9 +105,7 @@ class Followed:
             self._memory = sources
             return
         data = {"format": _FORMAT, "sources": [sources[url].to_dict() for url in sorted(sources)]}
-        tmp = self._path.with_name(self._path.name + f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp, self._path)
+        write_atomic(self._path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")  # read-only etc.: one line
 
     def remove(self, url: str) -> bool:
         """Stop following ``url``; False if it was not followed."""

@@ -27,13 +27,13 @@ merge policy and commit stay beside ``add`` because they are its commit steps.
 from __future__ import annotations
 
 import datetime as _dt
-import gc
-import io
+import functools
 import json
 import logging
 import os
 import shutil
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 from whoosh import index as windex
 from whoosh.filedb.filestore import FileStorage, RamStorage
 
+from . import integrity
 from . import search as _search
 from ._version import __version__
 from .errors import IndexExistsError, IndexLockedError, IndexNotFoundError, IndexVersionError, SourceError
@@ -57,9 +58,15 @@ from .search import all_scores as _all_scores  # noqa: F401  (was defined here; 
 from .snapshot import Snapshot
 from .timeline import fill_gaps
 
-if TYPE_CHECKING:  # the writing side (pipeline, taggers) is imported by add(): a search never needs it
+if TYPE_CHECKING:  # the writing side (pipeline, taggers, the learner) is imported by add(): a search never needs it
     from .pipeline import SubWriter
     from .tagging.issues import Taxonomy
+    from .tagging.learn import IssueModel
+    from .tagging.learned import IssuesLearned
+
+#: The fewest labelled releases a learned issue needs (tagging.learn.MIN_EXAMPLES, checked
+#: equal by the tests; a copy so that opening an index doesn't import the learner).
+MIN_EXAMPLES = 5
 
 __all__ = ["NewsIndex", "IndexStats", "Sort"]
 
@@ -180,14 +187,31 @@ def _commit(writer: Any, sub: SubWriter | None) -> None:
     except BaseException:
         writer._cleanup_on_error()
         raise
+    finally:
+        if getattr(writer, "_toc_written", False):
+            sub.committed()  # else sub.close() deletes the segment no TOC lists
     writer._finish()
 
 
-def _close_leaked_files(directory: Path) -> None:
-    prefix = str(directory)
-    for obj in gc.get_objects():
-        if isinstance(obj, io.IOBase) and not obj.closed and str(getattr(obj, "name", "")).startswith(prefix):
-            obj.close()
+_close_leaked_files = integrity.close_leaked_files  # the name it had here
+
+
+def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Damaged segments (EOFError, struct.error, a file gone...) become IndexDamagedError, a
+    read-only file system or a refused permission IndexReadOnlyError: one line a person can
+    act on (integrity.translate), the original chained as the cause."""
+
+    @functools.wraps(method)
+    def guarded(self: NewsIndex, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            error = integrity.translate(exc, self._path, writing=False, storage=self._ix.storage if self._path else None, indexname=_INDEX_NAME)
+            if error is None:
+                raise
+            raise error from exc
+
+    return guarded
 
 
 class NewsIndex:
@@ -213,6 +237,7 @@ class NewsIndex:
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
         self._closed = False
+        self._issue_model: IssueModel | None = None  # learned in memory (an index on disk reads its file)
 
     # ----------------------------------------------------------------------- lifecycle
 
@@ -228,6 +253,16 @@ class NewsIndex:
         """
         spec = _taxonomy_spec(taxonomy)
         directory = Path(path)
+        try:
+            return cls._create(directory, language, overwrite, spec)
+        except OSError as exc:  # a read-only file system, no permission, a full disk
+            error = integrity.translate(exc, directory, writing=True)
+            if error is None:
+                raise
+            raise error from exc
+
+    @classmethod
+    def _create(cls, directory: Path, language: str, overwrite: bool, spec: dict[str, Any] | None) -> NewsIndex:
         if directory.exists() and any(directory.iterdir()):
             if not overwrite:
                 raise IndexExistsError(
@@ -237,17 +272,44 @@ class NewsIndex:
             if not (directory / STAMP_FILE).exists() and not windex.exists_in(str(directory), indexname=_INDEX_NAME):
                 raise IndexExistsError(f"{directory} holds other files, not an index: refusing to overwrite it")
             shutil.rmtree(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        schema = build_schema(language)
-        ix = FileStorage(str(directory)).create_index(schema, indexname=_INDEX_NAME)
         meta: dict[str, Any] = {"format": "newsindex", "schema_version": SCHEMA_VERSION, "library_version": __version__, "language": language}
         if spec is not None:
             meta["taxonomy"] = spec
-        tmp = directory / (STAMP_FILE + ".tmp")
-        tmp.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, directory / STAMP_FILE)
+        # Made beside it and renamed into place: a process killed while creating left a
+        # directory with a table of contents and no stamp (or the reverse), which no later
+        # run could open or overwrite. A directory that can't be renamed onto (a mount point)
+        # is filled in place, as before.
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        staging = directory.with_name(f".{directory.name}.creating-{os.getpid()}")
+        for left in directory.parent.glob(f".{directory.name}.creating-*"):  # by a killed creator
+            pid = left.name.rsplit("-", 1)[1]
+            if pid.isdigit() and (int(pid) == os.getpid() or not integrity.pid_alive(int(pid))):
+                shutil.rmtree(left, ignore_errors=True)
+        cls._fill(staging, language, meta, staging=True)
+        try:
+            os.replace(staging, directory)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
+            cls._fill(directory, language, meta)
+        if integrity.FSYNC:
+            integrity.fsync_directory(directory.parent)
+        ix = FileStorage(str(directory)).open_index(indexname=_INDEX_NAME)
         log.info("created index %s (language %s)", directory, language)
         return cls(ix, path=directory, meta=meta)
+
+    @staticmethod
+    def _fill(directory: Path, language: str, meta: Mapping[str, Any], *, staging: bool = False) -> None:
+        """An empty index and its stamp in ``directory``."""
+        directory.mkdir(exist_ok=True)
+        try:
+            FileStorage(str(directory)).create_index(build_schema(language), indexname=_INDEX_NAME).close()
+            tmp = directory / (STAMP_FILE + ".tmp")
+            tmp.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+            os.replace(tmp, directory / STAMP_FILE)
+        except BaseException:
+            if staging:  # the staging directory: leave nothing behind
+                shutil.rmtree(directory, ignore_errors=True)
+            raise
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> NewsIndex:
@@ -338,8 +400,34 @@ class NewsIndex:
         if snap is not None:
             snap.close()
             self._snapshot = None
-        self._snapshot = Snapshot(self._ix.searcher(weighting=scorer()))
+        try:
+            self._snapshot = Snapshot(self._open_searcher())
+        except Exception as exc:  # a segment truncated, deleted, its bytes changed
+            error = integrity.translate(exc, self._path, writing=False, storage=self._ix.storage if self._path else None, indexname=_INDEX_NAME)
+            if error is None:
+                raise
+            raise error from exc
         return self._snapshot
+
+    def _open_searcher(self) -> Any:
+        """``ix.searcher()``, retrying only when a file vanished (a commit elsewhere removed the
+        segments of the TOC just read), and closing what a failed attempt left open: Whoosh's
+        own retry loop leaked the damaged segment's file on each of its ten attempts."""
+        from whoosh.searching import Searcher
+
+        ix = self._ix
+        if self._path is None:
+            return ix.searcher(weighting=scorer())
+        for attempt in range(10):
+            try:
+                info = ix._read_toc()
+                return Searcher(ix._reader(ix.storage, info.schema, info.segments, info.generation), fromindex=ix, weighting=scorer())
+            except FileNotFoundError:
+                integrity.close_leaked_files(self._path)
+                if attempt == 9:
+                    raise
+                time.sleep(0.05)
+        raise AssertionError("unreachable")
 
     def _invalidate(self) -> None:
         if self._snapshot is not None:
@@ -348,14 +436,17 @@ class NewsIndex:
 
     # ----------------------------------------------------------------------- reading
 
+    @_guarded
     def __len__(self) -> int:
         with self._lock:
             return len(self._current().live)
 
+    @_guarded
     def __contains__(self, release_id: object) -> bool:
         with self._lock:
             return release_id in self._current().docnum_by_id
 
+    @_guarded
     def get(self, release_id: str) -> Release | None:
         """The stored release with this id, or None."""
         with self._lock:
@@ -365,6 +456,7 @@ class NewsIndex:
                 return None
             return from_stored(snap.searcher.stored_fields(docnum))[0]
 
+    @_guarded
     def get_facets(self, release_id: str) -> Facets | None:
         """The given and extracted facet values of one release, or None if it isn't indexed."""
         with self._lock:
@@ -376,18 +468,22 @@ class NewsIndex:
 
     def releases(self) -> Iterator[Release]:
         """Every stored release, oldest first (undated first), then by id."""
+        for fields_ in self._stored_in_order():
+            yield from_stored(fields_)[0]
+
+    @_guarded
+    def _stored_in_order(self) -> list[Any]:
         with self._lock:
             snap = self._current()
             order = sorted(snap.live, key=lambda n: (snap.dates[n], snap.ids[n]))
-            stored = [snap.searcher.stored_fields(n) for n in order]
-        for fields_ in stored:
-            yield from_stored(fields_)[0]
+            return [snap.searcher.stored_fields(n) for n in order]
 
+    @_guarded
     def stats(self) -> IndexStats:
         with self._lock:
             snap = self._current()
             dated = snap.by_date
-            size = sum(f.stat().st_size for f in self._path.iterdir() if f.is_file()) if self._path else 0
+            size = integrity.live_size(self._path, _INDEX_NAME, self._ix._segments(), self._ix.latest_generation()) if self._path else 0
             live = set(snap.live)
             return IndexStats(
                 path=str(self._path) if self._path else None,
@@ -407,17 +503,44 @@ class NewsIndex:
 
     # ----------------------------------------------------------------------- writing
 
-    def _writer(self, timeout: float) -> Any:
+    def _writer(self, timeout: float, *, sweep: bool = False) -> Any:
+        """A writer holding the lock; ``sweep``: first remove what interrupted writes left
+        (integrity.sweep: only safe before this call's second writing process starts)."""
+        from whoosh.util.filelock import try_for
+
         from .writing import segment_writer
 
         try:
-            return segment_writer(self._ix, timeout=timeout, limitmb=_WRITER_LIMIT_MB)
+            # The lock first, then the sweep, then the writer (which makes its scratch folder).
+            lock = self._ix.lock("WRITELOCK")
+            if not try_for(lock.acquire, timeout=timeout, delay=0.1):
+                raise windex.LockError
         except windex.LockError as exc:
             where = self._path / f"{_INDEX_NAME}_WRITELOCK" if self._path else "the in-memory index"
             raise IndexLockedError(
                 f"another writer is updating {self._path or 'the index'} (lock: {where}); wait for it to finish"
                 + (f" (waited {timeout:g}s)" if timeout else ", or pass a timeout")
             ) from exc
+        except OSError as exc:  # the lock file can't be created: read-only, no permission
+            error = integrity.translate(exc, self._path, writing=True)
+            if error is None:
+                raise
+            raise error from exc
+        try:
+            if sweep and self._path is not None:
+                freed = integrity.sweep(self._ix.storage, _INDEX_NAME)
+                if freed:
+                    log.info("removed %.1f MB left by an interrupted write in %s", freed / 1e6, self._path)
+            writer = segment_writer(self._ix, _lk=False, limitmb=_WRITER_LIMIT_MB)
+        except BaseException as exc:
+            lock.release()
+            if isinstance(exc, OSError):
+                error = integrity.translate(exc, self._path, writing=True)
+                if error is not None:
+                    raise error from exc
+            raise
+        writer.writelock = lock  # released when the writer finishes or is cancelled
+        return writer
 
     def add(
         self,
@@ -450,14 +573,19 @@ class NewsIndex:
             snap = self._current()
             existing = snap.docnum_by_id
             sub: SubWriter | None = None
+            pairs: Any = None
+            from .tagging.learned import index_model
+
+            model = index_model(self._path) if self._path is not None else self._issue_model  # issues learned here
             items = Lookahead(releases)
+            use_sub = False
             if self._path is not None and workers != 0:
                 # A large input on disk: a second process extracts and writes part of it.
                 items.ends_within(PARALLEL_ABOVE)
-                if items.buffered > PARALLEL_ABOVE and (workers if workers is not None else default_workers()) > 0:
-                    sub = SubWriter(self._path, self._taxonomy, indexname=_INDEX_NAME, limitmb=_WRITER_LIMIT_MB)
+                use_sub = items.buffered > PARALLEL_ABOVE and (workers if workers is not None else default_workers()) > 0
                 workers = 0
-            writer = self._writer(timeout)
+            # The lock first, then the second process: a refused add starts nothing.
+            writer = self._writer(timeout, sweep=True)
             added = updated = seen = commits = in_batch = 0
             rejected: list[Rejection] = []
             duplicates: list[str] = []
@@ -466,7 +594,7 @@ class NewsIndex:
             outgoing: list[Release] = []  # for the SubWriter, or for this process if it is busy
 
             def write_here(release: Release, facets: Facets | None, replace: bool) -> None:
-                document = to_document(release, facets or extract_facets(release, self._taxonomy))
+                document = to_document(release, facets or extract_facets(release, self._taxonomy, model))
                 if replace:
                     writer.update_document(**document)
                 else:
@@ -484,8 +612,10 @@ class NewsIndex:
                 return self._writer(timeout)
 
             try:
+                if use_sub:
+                    sub = SubWriter(self._path, self._taxonomy, indexname=_INDEX_NAME, limitmb=_WRITER_LIMIT_MB, model=model)  # type: ignore[arg-type]
                 # With a SubWriter, facets are extracted by whichever process writes the release.
-                pairs = ((item, None) for item in items) if sub is not None else with_facets(items, workers=workers, taxonomy=self._taxonomy)
+                pairs = ((item, None) for item in items) if sub is not None else with_facets(items, workers=workers, taxonomy=self._taxonomy, model=model)
                 for release, computed in pairs:
                     seen += 1
                     if progress is not None and seen % 500 == 0:
@@ -536,15 +666,25 @@ class NewsIndex:
                         pending.clear()
                         in_batch = 0
                 flush()
-            except BaseException:
+            except BaseException as exc:
+                # Close what this call opened, whatever failed: the facet workers' pipeline
+                # (left to the garbage collector, its threads froze the interpreter's exit),
+                # the writer (and its uncommitted files), the second process.
+                needed = getattr(writer, "refused_bytes", 0) or (writer.uncommitted_bytes() if not writer.is_closed else 0)
+                if pairs is not None:
+                    pairs.close()
                 if not writer.is_closed:  # a failed commit has cleaned up already
                     writer.cancel()
                 if sub is not None:
                     sub.close()
                 self._invalidate()
+                self._raise_write_error(exc, needed)
                 raise
             try:
                 _commit(writer, sub)
+            except Exception as exc:
+                self._raise_write_error(exc, getattr(writer, "refused_bytes", 0))
+                raise
             finally:
                 if sub is not None:
                     sub.close()
@@ -556,6 +696,43 @@ class NewsIndex:
         log.info("add: %s", report.summary())
         return report
 
+    def _raise_write_error(self, exc: BaseException, needed: int) -> None:
+        """Raise the NewsIndexError a failed write means (a full disk...), if there is one."""
+        if isinstance(exc, Exception):
+            error = integrity.translate(exc, self._path, writing=True, needed=needed, storage=self._ix.storage if self._path else None, indexname=_INDEX_NAME)
+            if error is not None:
+                raise error from exc
+
+    def learn_issues(self, *, min_examples: int = MIN_EXAMPLES, timeout: float = 0.0) -> IssuesLearned:
+        """Learn issue facets from the labelled releases held here, and tag the unlabelled ones.
+
+        Fits on the releases whose records carry ``issues`` (tagging/learn.py), stores the model
+        in the index (``issues_model.npz``, written atomically) so later ``add()`` calls tag
+        with it instead of the taxonomy, and rewrites the unlabelled releases' extracted issues.
+        Given issues always win. Needs scikit-learn (``newsindex[learn]``); ModelError when no
+        label has ``min_examples`` labelled releases (rarer labels are reported, not learned).
+        """
+        from .tagging.learned import MODEL_FILE, learn_from_archive
+
+        with self._lock:
+            writer = self._writer(timeout)  # first: no other writer changes the releases meanwhile
+            try:
+                snap = self._current()
+                order = sorted(snap.live, key=lambda n: (snap.dates[n], snap.ids[n]))
+                stored = [from_stored(snap.searcher.stored_fields(n)) for n in order]
+                learned, changed = learn_from_archive(stored, min_examples=min_examples, language=self.language, taxonomy=self._taxonomy)
+                for release, facets in changed:
+                    writer.update_document(**to_document(release, facets))
+                if self._path is not None:
+                    learned.model.save(self._path / MODEL_FILE)
+            except BaseException:
+                writer.cancel()
+                raise
+            _commit(writer, None)
+            self._issue_model = learned.model
+            self._invalidate()
+        return learned
+
     def delete(self, ids: Iterable[str] | str, *, timeout: float = 0.0) -> int:
         """Delete releases by id; returns how many were deleted (unknown ids are ignored)."""
         id_list = [ids] if isinstance(ids, str) else list(ids)
@@ -563,14 +740,18 @@ class NewsIndex:
             present = [i for i in id_list if i in self._current().docnum_by_id]
             if not present:
                 return 0
-            writer = self._writer(timeout)
+            writer = self._writer(timeout, sweep=True)
             try:
                 for release_id in present:
                     writer.delete_by_term("id", release_id)
             except BaseException:
                 writer.cancel()
                 raise
-            _commit(writer, None)
+            try:
+                _commit(writer, None)
+            except Exception as exc:
+                self._raise_write_error(exc, getattr(writer, "refused_bytes", 0))
+                raise
             self._invalidate()
             return len(present)
 
@@ -585,11 +766,16 @@ class NewsIndex:
         on, on the snapshot they have.
         """
         with self._lock:
+            writer = self._writer(timeout, sweep=True)  # also removes what interrupted writes left
             segments = self._ix._segments()
             if len(segments) <= 1 and not any(segment.has_deletions() for segment in segments):
+                writer.cancel()
                 return len(segments)
-            writer = self._writer(timeout)
-            writer.commit(optimize=True)  # cleans up (lock, scratch files) if it fails
+            try:
+                writer.commit(optimize=True)  # cleans up (lock, scratch files) if it fails
+            except Exception as exc:
+                self._raise_write_error(exc, getattr(writer, "refused_bytes", 0))
+                raise
             self._invalidate()
             return len(segments)
 
@@ -597,6 +783,7 @@ class NewsIndex:
 
     # ----------------------------------------------------------------------- searching (search.py)
 
+    @_guarded
     def search(
         self,
         query: str = "",
@@ -657,6 +844,7 @@ class NewsIndex:
         """Facet counts only: ``index.facets("torture", fields=("country",), since="2021-01-01")``."""
         return self.search(query, facets=tuple(fields), limit=0, highlight=False, **filters).facets
 
+    @_guarded
     def ids(self, query: str = "", *, match: Match = "all", fuzzy: bool = False, **filters: Any) -> list[str]:
         """The ids of every release matching ``query`` and the filters, newest first (undated last).
 
@@ -667,6 +855,7 @@ class NewsIndex:
             docs = _search.select(snap, query, match=match, fuzzy=fuzzy, filters=filters, taxonomy=self._taxonomy)
             return [snap.ids[n] for n in _search.by_date(snap, docs, newest=True)]
 
+    @_guarded
     def similar(self, release_id: str, *, limit: int = 10, page: int = 1, **filters: Any) -> SearchResults:
         """Releases on the same subject as release ``release_id`` (never itself), most similar first.
 
@@ -681,6 +870,7 @@ class NewsIndex:
         with self._lock:
             return _search.similar(self._current(), release_id, limit=limit, page=page, filters=filters, taxonomy=self._taxonomy)
 
+    @_guarded
     def timeline(self, query: str = "", *, by: str = "month", **filters: Any) -> tuple[FacetCount, ...]:
         """Releases per ``by`` bucket ("year", "month", "week") for a query and filters, in time order.
 

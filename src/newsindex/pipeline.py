@@ -26,6 +26,10 @@ Decisions:
   in process when that is the whole input.
 * **Errors keep their place.** An exception raised while reading the input (a SourceError in
   strict mode) is re-raised after the items read before it have been yielded.
+
+Longer than our ~520-line mark on purpose: both kinds of worker (extraction, SubWriter) share
+one lifecycle — spawn, feed, read, report a death with its own error, reap on every path out —
+and a leak on any of those paths was a fault (issue 15), so they stay side by side.
 """
 
 from __future__ import annotations
@@ -38,14 +42,18 @@ import queue
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from .errors import NewsIndexError
 from .records import Release
 from .schema import Facets
 from .tagging import Taxonomy
+
+if TYPE_CHECKING:
+    from .tagging.learn import IssueModel
 
 __all__ = ["extract_facets", "with_facets", "PARALLEL_ABOVE", "default_workers", "SubWriter", "peek", "Lookahead"]
 
@@ -56,10 +64,12 @@ CHUNK = 100
 IN_FLIGHT = 8
 
 
-def extract_facets(release: Release, taxonomy: Taxonomy | None = None) -> Facets:
+def extract_facets(release: Release, taxonomy: Taxonomy | None = None, model: IssueModel | None = None) -> Facets:
     """Countries, issues and speakers read from a release's text, beside its given metadata.
 
-    ``taxonomy``: the issue taxonomy (None: the shipped one).
+    ``taxonomy``: the issue taxonomy (None: the shipped one). ``model``: issues learned from
+    the archive's own labels (NewsIndex.learn_issues); when given, its issues replace the
+    taxonomy's, so the facet speaks the newsroom's categories only.
     """
     from .facet_values import normalize_issues
     from .tagging import tag_countries, tag_issues
@@ -70,15 +80,15 @@ def extract_facets(release: Release, taxonomy: Taxonomy | None = None) -> Facets
         countries_given=release.countries,
         countries_extracted=tuple(t.code for t in tag_countries(body_text, title=release.title)),
         issues_given=normalize_issues(release.issues, taxonomy),
-        issues_extracted=tuple(t.slug for t in tag_issues(body_text, title=release.title, taxonomy=taxonomy)),
+        issues_extracted=tuple(t.slug for t in (model.tag(body_text, title=release.title) if model is not None else tag_issues(body_text, title=release.title, taxonomy=taxonomy))),
         speakers=tuple(extract_speakers(body_text)),
     )
 
 
-def _facets_or_none(item: Any, taxonomy: Taxonomy | None = None) -> Facets | None:
+def _facets_or_none(item: Any, taxonomy: Taxonomy | None = None, model: IssueModel | None = None) -> Facets | None:
     # Items that can't be indexed (not a Release, no title) are left to the caller to report.
     if isinstance(item, Release) and item.title.strip():
-        return extract_facets(item, taxonomy)
+        return extract_facets(item, taxonomy, model)
     return None
 
 
@@ -91,23 +101,23 @@ def default_workers() -> int:
     return 1 if cores >= 2 else 0
 
 
-def with_facets(items: Iterable[Any], *, workers: int | None = None, taxonomy: Taxonomy | None = None) -> Iterator[tuple[Any, Facets | None]]:
+def with_facets(items: Iterable[Any], *, workers: int | None = None, taxonomy: Taxonomy | None = None, model: IssueModel | None = None) -> Iterator[tuple[Any, Facets | None]]:
     """Yield ``(item, facets)`` for every item, in order (facets None for an unindexable item).
 
     ``workers``: processes to extract in (None: :func:`default_workers`; 0: in this process).
-    ``taxonomy``: the issue taxonomy (None: the shipped one).
+    ``taxonomy``: the issue taxonomy (None: the shipped one); ``model``: see extract_facets.
     """
     items, large = peek(items, PARALLEL_ABOVE)  # an error while peeking is raised in its place
     if workers is None:
         workers = default_workers()
     if not large or workers <= 0:
         for item in items:
-            yield item, _facets_or_none(item, taxonomy)
+            yield item, _facets_or_none(item, taxonomy, model)
         return
-    yield from _parallel(items, workers, taxonomy)
+    yield from _parallel(items, workers, taxonomy, model)
 
 
-def _parallel(items: Iterator[Any], workers: int, taxonomy: Taxonomy | None) -> Iterator[tuple[Any, Facets | None]]:
+def _parallel(items: Iterator[Any], workers: int, taxonomy: Taxonomy | None, model: IssueModel | None = None) -> Iterator[tuple[Any, Facets | None]]:
     """Round-robin chunks over ``workers`` worker processes; results come back in order."""
     procs = [_spawn("_worker_main") for _ in range(workers)]
     results: list[queue.Queue[Any]] = [queue.Queue() for _ in procs]
@@ -118,8 +128,8 @@ def _parallel(items: Iterator[Any], workers: int, taxonomy: Taxonomy | None) -> 
     feeders = [threading.Thread(target=_feed, args=(p, q), daemon=True) for p, q in zip(procs, feeds)]
     for thread in readers + feeders:
         thread.start()
-    # First message to each worker: the taxonomy, as plain data (None: the shipped one).
-    spec = _message(taxonomy.to_mapping() if taxonomy is not None else None)
+    # First message to each worker: the taxonomy as plain data (None: the shipped one), and the learned model.
+    spec = _message((taxonomy.to_mapping() if taxonomy is not None else None, model))
     for feed in feeds:
         feed.put(spec)
     in_flight: collections.deque[tuple[list[Any], int]] = collections.deque()
@@ -151,27 +161,98 @@ def _parallel(items: Iterator[Any], workers: int, taxonomy: Taxonomy | None) -> 
     finally:
         for feed in feeds:
             feed.put(None)  # the feeder closes the worker's stdin: EOF, the worker exits
-        for feeder in feeders:
-            feeder.join(timeout=10)
-        for proc in procs:
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        for reader in readers:
-            reader.join(timeout=10)
-        for proc in procs:
-            if proc.stdout:
-                proc.stdout.close()
+        for proc, feeder, reader in zip(procs, feeders, readers):
+            _reap(proc, (feeder, reader))
 
 
 def _spawn(entry: str) -> subprocess.Popen[bytes]:
-    """A ``python -c`` worker running ``entry`` of this module, talking over its stdin/stdout."""
+    """A ``python -c`` worker running ``entry`` of this module, talking over its stdin/stdout.
+
+    Its stderr goes to an unnamed temporary file, not the terminal: a worker that dies is
+    reported by the indexing process with the last lines it wrote there (:func:`_worker_error`),
+    and a worker ended by its parent's Ctrl-C or death prints no traceback of its own.
+    """
     # The worker imports this same copy of newsindex, installed or not.
     package_root = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p))
-    return subprocess.Popen([sys.executable, "-c", f"from newsindex.pipeline import {entry}; {entry}()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    env[_PARENT_PID] = str(os.getpid())
+    errors = tempfile.TemporaryFile()
+    try:
+        proc = subprocess.Popen([sys.executable, "-c", _ORPHAN_GUARD + f"from newsindex.pipeline import {entry}; {entry}()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, env=env)
+    except BaseException:
+        errors.close()
+        raise
+    _STDERR[proc.pid] = errors
+    return proc
+
+
+#: The environment variable that tells a worker its parent's process id.
+_PARENT_PID = "NEWSINDEX_PARENT_PID"
+
+#: Run first in every worker, before it imports newsindex: a thread that ends the worker as
+#: soon as its parent is gone. EOF on stdin alone is not enough when the parent is killed:
+#: a worker still importing the taggers (a second or more on a loaded machine) or busy
+#: with a chunk reads that EOF only afterwards, and lingered as an orphan meanwhile (a CI
+#: run caught one alive 1.3 s after its parent's SIGKILL). Polling ``getppid`` is portable
+#: (PR_SET_PDEATHSIG is Linux-only and fires when the spawning *thread* ends); a parent
+#: already dead when the worker starts is caught too, since its pid comes from the env.
+_ORPHAN_GUARD = (
+    "import os as _o, threading as _t, time as _s\n"
+    f"def _guard(parent=int(_o.environ['{_PARENT_PID}'])):\n"
+    "    while _o.getppid() == parent: _s.sleep(0.1)\n"
+    "    _o._exit(1)\n"
+    "_t.Thread(target=_guard, name='newsindex-orphan-guard', daemon=True).start()\n"
+)
+
+#: A worker's stderr file, by process id, until :func:`_reap` closes it.
+_STDERR: dict[int, Any] = {}
+
+
+def _worker_error(proc: subprocess.Popen[bytes]) -> NewsIndexError:
+    """What a worker that stopped early said: its exit status and the last line of its stderr."""
+    code = proc.wait()
+    how = f"stopped (killed by signal {-code})" if code < 0 else f"stopped (exit code {code})"
+    said = ""
+    errors = _STDERR.get(proc.pid)
+    if errors is not None:
+        try:
+            errors.seek(0)
+            lines = [line.strip() for line in errors.read().decode("utf-8", "replace").splitlines() if line.strip()]
+            # A traceback ends with its error; a fatal error is followed by state lines.
+            errors_said = [line for line in lines if "Error" in line or "error" in line]
+            said = (errors_said or lines or [""])[-1]
+        except (OSError, ValueError):
+            pass
+    return NewsIndexError(f"the newsindex worker process {how}" + (f": {said}" if said else " without a message"))
+
+
+def _reap(proc: subprocess.Popen[bytes], threads: Iterable[threading.Thread], timeout: float = 10) -> None:
+    """End a worker told to stop (its feeder closes its stdin): wait ``timeout`` s, else kill it;
+    join its feeder and reader threads, and close its files.
+
+    Every path out of a run (done, an error, Ctrl-C) comes here, so no worker process, thread
+    or pipe outlives it: a reader thread still blocked on a pipe at interpreter exit aborted
+    the interpreter ("Fatal Python error: _enter_buffered_busy").
+    """
+    threads = list(threads)
+    for thread in threads[:1]:  # the feeder: its stdin close is what ends the worker
+        thread.join(timeout=timeout)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    for thread in threads[1:]:
+        thread.join(timeout=timeout)
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            try:
+                stream.close()
+            except OSError:
+                pass
+    errors = _STDERR.pop(proc.pid, None)
+    if errors is not None:
+        errors.close()
 
 
 def _message(obj: Any) -> bytes:
@@ -206,7 +287,7 @@ def _read_results(proc: subprocess.Popen[bytes], out: queue.Queue[Any]) -> None:
     while True:
         message = _read_message(proc.stdout)
         if message is None:
-            out.put(NewsIndexError(f"the newsindex worker process stopped (exit code {proc.wait()}); see the error above"))
+            out.put(_worker_error(proc))
             return
         out.put(pickle.loads(message))
 
@@ -228,18 +309,23 @@ def _worker_main() -> None:
     """
     from .tagging import Taxonomy
 
+    # Ctrl-C reaches the whole process group: the parent decides, and closes our stdin.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     spec = _read_message(stdin)
     if spec is None:
         return
-    mapping = pickle.loads(spec)
+    mapping, model = pickle.loads(spec)
     taxonomy = Taxonomy.from_mapping(mapping) if mapping is not None else None
     while True:
         message = _read_message(stdin)
         if message is None:
             return
-        stdout.write(_message([_facets_or_none(item, taxonomy) for item in pickle.loads(message)]))
-        stdout.flush()
+        try:
+            stdout.write(_message([_facets_or_none(item, taxonomy, model) for item in pickle.loads(message)]))
+            stdout.flush()
+        except BrokenPipeError:  # the indexing process is gone: nobody to tell
+            return
 
 
 
@@ -326,7 +412,7 @@ class SubWriter:
     errors) ends the process; a segment it never handed over is never in the index.
     """
 
-    def __init__(self, path: Path, taxonomy: Taxonomy | None, *, indexname: str, limitmb: int) -> None:
+    def __init__(self, path: Path, taxonomy: Taxonomy | None, *, indexname: str, limitmb: int, model: IssueModel | None = None) -> None:
         self._proc = _spawn("_writer_main")
         self._replies: queue.Queue[Any] = queue.Queue()
         self._feed: queue.Queue[bytes | None] = queue.Queue()
@@ -337,8 +423,10 @@ class SubWriter:
         for thread in self._threads:
             thread.start()
         self._queued = 0
+        self._path = path
+        self._handed: Any = None  # a segment handed over and not yet committed
         self.written = 0  # releases written by the worker (all segments)
-        self._send(("setup", {"path": str(path), "indexname": indexname, "limitmb": limitmb, "taxonomy": taxonomy.to_mapping() if taxonomy is not None else None}))
+        self._send(("setup", {"path": str(path), "indexname": indexname, "limitmb": limitmb, "taxonomy": taxonomy.to_mapping() if taxonomy is not None else None, "model": model}))
 
     def _send(self, message: Any) -> None:
         self._feed.put(_message(message))
@@ -377,19 +465,37 @@ class SubWriter:
         while True:
             kind, value = self._reply(block=True)
             if kind == "segment":
+                self._handed = value
                 return value
 
+    def committed(self) -> None:
+        """The segment handed over is in a committed TOC: its files are the index's now."""
+        self._handed = None
+
     def close(self) -> None:
+        """End the process; delete a finished segment no TOC lists (handed over and not
+        committed, or finished while the indexing process was interrupted waiting for it)."""
         self._feed.put(None)  # EOF: the worker cancels what it has not handed over and exits
-        try:
-            self._proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self._proc.kill()
-            self._proc.wait()
-        for thread in self._threads:
-            thread.join(timeout=10)
-        if self._proc.stdout:
-            self._proc.stdout.close()
+        _reap(self._proc, self._threads[::-1], timeout=30)  # feeder first, then reader
+        orphans = [self._handed] if self._handed is not None else []
+        while True:
+            try:
+                reply = self._replies.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(reply, tuple) and reply[0] == "segment" and reply[1] is not None:
+                orphans.append(reply[1])
+        self._handed = None
+        if orphans:
+            from whoosh.filedb.filestore import FileStorage
+
+            storage = FileStorage(str(self._path))
+            for segment in orphans:
+                try:
+                    for name in segment.list_files(storage):
+                        storage.delete_file(name)
+                except OSError:  # best effort: integrity.sweep at the next write removes the rest
+                    pass
 
 
 def _writer_main() -> None:
@@ -418,6 +524,7 @@ def _writer_main() -> None:
         return
     setup = pickle.loads(message)[1]
     taxonomy = Taxonomy.from_mapping(setup["taxonomy"]) if setup["taxonomy"] is not None else None
+    model = setup.get("model")
     writer: Any = None
     try:
         while True:
@@ -436,7 +543,7 @@ def _writer_main() -> None:
                         storage.temp_storage = lambda name=None, _t=type(storage).temp_storage: _t(storage, own)
                         writer = segment_writer(ix, _lk=False, limitmb=setup["limitmb"])
                     for release in payload:
-                        writer.add_document(**to_document(release, extract_facets(release, taxonomy)))
+                        writer.add_document(**to_document(release, extract_facets(release, taxonomy, model)))
                     reply(("added", len(payload)))
                 elif kind == "commit":
                     segment = None

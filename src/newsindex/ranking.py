@@ -18,6 +18,8 @@ from typing import Any, Sequence
 from whoosh import query as wq
 from whoosh import scoring
 
+from .multiterm import TermsFilter
+
 __all__ = ["TITLE_BOOST", "SUMMARY_BOOST", "BODY_BOOST", "BM25_K1", "BM25_B", "BM25Params", "DEFAULT_PARAMS", "NewsBM25F", "scorer", "weigh_query", "TermScores", "read_postings", "field_lengths", "length_column"]
 
 #: Headlines carry the topic, so a title match counts more — but modestly: on standard test
@@ -198,6 +200,8 @@ class TermScores:
         """
         if isinstance(query, wq.Term):
             return type(query) is wq.Term
+        if isinstance(query, TermsFilter):  # a constant score for the documents it holds
+            return True
         if isinstance(query, wq.Not):
             return in_and and query.boost == 1.0 and self.supports(query.query, in_and=False)
         if type(query) not in _SUMMING:
@@ -219,6 +223,10 @@ class TermScores:
             if table is None:
                 constant += boost
                 continue
+            if isinstance(table, frozenset):  # a TermsFilter: its boost where it matches
+                for n in table & totals.keys() if len(table) > len(totals) else (n for n in table if n in totals):
+                    totals[n] += boost
+                continue
             ids, scores = table
             if len(ids) <= 16 * len(totals):  # walk the postings
                 for n, s in zip(ids, scores):
@@ -236,8 +244,12 @@ class TermScores:
                 totals[n] += constant
         return totals
 
-    def _terms(self, query: wq.Query, boost: float) -> Iterator[tuple[tuple[array, array] | None, float]]:
-        """(score table, boost) per scoring term; (None, boost) for a constant score (a NOT)."""
+    def _terms(self, query: wq.Query, boost: float) -> Iterator[tuple[tuple[array, array] | frozenset[int] | None, float]]:
+        """(score table, boost) per scoring term; (None, boost) for a constant score (a NOT);
+        (docnums, boost) for a TermsFilter's constant score where it matches."""
+        if isinstance(query, TermsFilter):
+            yield query.matched, boost * query.boost
+            return
         if isinstance(query, wq.Term):
             table = self._table(query)
             if table[0]:

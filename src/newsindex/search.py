@@ -24,6 +24,7 @@ from . import facets as _facets
 from .dates import parse_date
 from .facet_values import country_filter, issue_filter, source_filter
 from .highlight import SNIPPET_CHARS, highlight
+from .multiterm import MAX_FUZZY_WORDS, bound_multiterms, check_fuzzy
 from .query import Match, parse_query
 from .recency import check_half_life, rank_by_recency
 from .results import Hit, SearchResults
@@ -35,7 +36,7 @@ from .tagging.speakers import speaker_slug
 if TYPE_CHECKING:
     from .tagging.issues import Taxonomy
 
-__all__ = ["SearchRequest", "execute", "select", "similar", "FILTERS", "Sort"]
+__all__ = ["SearchRequest", "execute", "select", "prepare", "similar", "FILTERS", "Sort"]
 
 Sort = Literal["relevance", "newest", "oldest"]
 DateLike = str | _dt.date
@@ -158,9 +159,7 @@ def resolve(snap: Snapshot, filters: Mapping[str, tuple[str, ...]], taxonomy: Ta
 def execute(snap: Snapshot, request: SearchRequest, taxonomy: Taxonomy | None = None) -> SearchResults:
     """Run ``request`` on ``snap``: the page of hits, the total, facet counts and suggestions."""
     query, match, fuzzy, sort, page, limit = request.query, request.match, request.fuzzy, request.sort, request.page, request.limit
-    parsed = parse_query(query, snap.searcher.schema, match=match)
-    if parsed is not None:
-        parsed = expand_fuzzy(fuzzify(parsed) if fuzzy else parsed, snap.searcher.reader())
+    parsed = prepare(snap, query, match=match, fuzzy=fuzzy)
     allowed_docs = allowed(snap, resolve(snap, request.filters, taxonomy), request.date_range)
     scores: dict[int, float]
     if allowed_docs is not None and not allowed_docs:
@@ -195,10 +194,10 @@ def execute(snap: Snapshot, request: SearchRequest, taxonomy: Taxonomy | None = 
     if parsed is not None and len(matched) < SUGGEST_BELOW and (allowed_docs is None or allowed_docs):
 
         def count(text: str) -> int:
-            other = parse_query(text, snap.searcher.schema, match=match)
+            other = prepare(snap, text, match=match, fuzzy=fuzzy)
             if other is None:
                 return 0
-            return len(matching(snap, expand_fuzzy(fuzzify(other) if fuzzy else other, snap.searcher.reader()), allowed_docs))
+            return len(matching(snap, other, allowed_docs))
 
         suggestions = suggest(query, snap.searcher, count, len(matched))
     return SearchResults(query=query, hits=hits, total=len(matched), page=page, limit=limit, sort=sort, facets=counts, suggestions=suggestions)
@@ -224,10 +223,26 @@ def select(snap: Snapshot, query: str, *, match: Match, fuzzy: bool, filters: Ma
     allowed_docs = allowed(snap, values, (as_date(filters.get("since"), "since"), as_date(filters.get("until"), "until")))
     if allowed_docs is not None and not allowed_docs:
         return frozenset()
-    parsed = parse_query(query, snap.searcher.schema, match=match)
+    parsed = prepare(snap, query, match=match, fuzzy=fuzzy)
     if parsed is None:
         return frozenset(allowed_docs) if allowed_docs is not None else frozenset(snap.live)
-    return matching(snap, expand_fuzzy(fuzzify(parsed) if fuzzy else parsed, snap.searcher.reader()), allowed_docs)
+    return matching(snap, parsed, allowed_docs)
+
+
+def prepare(snap: Snapshot, query: str, *, match: Match, fuzzy: bool) -> wq.Query | None:
+    """``query`` parsed (None if empty), fuzzy words expanded, prefix/wildcard/range words bounded.
+
+    Raises QueryError, or QueryTooBroadError for a word matching too many terms (multiterm.py).
+    """
+    parsed = parse_query(query, snap.searcher.schema, match=match)
+    if parsed is None:
+        return None
+    reader = snap.searcher.reader()
+    if fuzzy:
+        parsed = fuzzify(parsed, limit=MAX_FUZZY_WORDS)
+    check_fuzzy(parsed, query)
+    parsed = expand_fuzzy(parsed, reader)
+    return bound_multiterms(parsed, reader, query, snap.multiterm_cache)
 
 
 def similar(snap: Snapshot, release_id: str, *, limit: int, page: int, filters: Mapping[str, Any], taxonomy: Taxonomy | None = None) -> SearchResults:

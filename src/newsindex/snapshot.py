@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 from whoosh import query as wq
 
+from .multiterm import TermsFilter
 from .ranking import TermScores
 from .schema import FACET_FIELDS
 
@@ -111,6 +112,7 @@ class Snapshot:
         self.by_date: list[tuple[str, int]] = sorted((self.dates[n], n) for n in self.live if self.dates[n])
         # Plain sets (never mutated): Whoosh's filter= accepts a set but not a frozenset.
         self.filter_cache: dict[tuple[Any, ...], set[int]] = {}
+        self.multiterm_cache: dict[Any, Any] = {}  # prefix/wildcard/range expansions (multiterm.py)
         self.speaker_names: dict[str, str] = {}  # slug -> name as written, read lazily for facet labels
 
     #: Bound on the term cache, in cached docnums (a docnum costs about 40 bytes in a frozenset).
@@ -146,6 +148,9 @@ class Snapshot:
             return self.docset(query.a)
         if kind is wq.Not:
             return self.live_set - self.docset(query.query)
+        if kind is TermsFilter:  # a broad prefix/wildcard/range word: its documents are known
+            docs = query.matched
+            return docs & self.live_set if self.has_deletions else docs
         if kind is wq.Every:
             return self.live_set
         if isinstance(query, wq.NullQuery.__class__):

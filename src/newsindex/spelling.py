@@ -73,17 +73,23 @@ def max_edits(term: str) -> int:
     return 0 if n <= 3 else 1 if n <= 7 else 2
 
 
-def fuzzify(query: wq.Query, fields: tuple[str, ...] = TEXT_FIELDS) -> wq.Query:
+def fuzzify(query: wq.Query, fields: tuple[str, ...] = TEXT_FIELDS, *, limit: int | None = None) -> wq.Query:
     """Every plain term in a text field also matches terms within ``max_edits`` of it.
 
-    Phrases, prefixes and facet terms are left as they are.
+    Phrases, prefixes and facet terms are left as they are. ``limit``: at most this many
+    distinct words become fuzzy (the first ones); the others stay exact, so a long query
+    searched with ``fuzzy=True`` stays as fast as the limit allows (multiterm.MAX_FUZZY_WORDS).
     """
+    fuzzy_words: set[str] = set()
 
     def visit(node: wq.Query) -> wq.Query:
         if type(node) is wq.Term and node.fieldname in fields:
             text = node.text.decode("utf-8") if isinstance(node.text, bytes) else str(node.text)
             edits = max_edits(text)
+            if edits and limit is not None and text not in fuzzy_words and len(fuzzy_words) >= limit:
+                edits = 0
             if edits:
+                fuzzy_words.add(text)
                 near = wq.FuzzyTerm(node.fieldname, text, boost=node.boost * FUZZY_BOOST, maxdist=edits, prefixlength=1, constantscore=False)
                 return wq.Or([node, near])
         return node

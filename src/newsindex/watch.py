@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from .errors import NewsIndexError
+from .integrity import write_atomic
 from .records import Release
 
 if TYPE_CHECKING:
@@ -153,9 +153,7 @@ class Watches:
             self._memory = dict(watches)
             return
         data = {"format": _FORMAT, "watches": [watches[name].to_dict(seen=True) for name in sorted(watches)]}
-        tmp = self._path.with_name(self._path.name + f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp, self._path)
+        write_atomic(self._path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
     # -------------------------------------------------------------- reading
 

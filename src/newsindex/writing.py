@@ -29,6 +29,7 @@ from whoosh import formats
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 from whoosh.writing import SegmentWriter
 
+from . import integrity
 from .analysis import NewsTokenizer
 from .ranking import length_column
 
@@ -131,11 +132,42 @@ class _SegmentWriter(SegmentWriter):
         """Cancel, and delete the files of the segment begun: a cancelled (or failed) add
         leaves the directory as at its last commit, with no orphan segment files."""
         super().cancel()
+        self._remove_own_files()
+
+    def _remove_own_files(self) -> None:
+        """Delete the files of the segment begun (one mechanism for cancel and a failed commit;
+        what a killed process leaves, integrity.sweep removes at the next write)."""
         try:
             for name in self.newsegment.list_files(self.storage):
                 self.storage.delete_file(name)
-        except OSError:  # best effort: Whoosh's next commit cleans what is left
+        except OSError:  # best effort: integrity.sweep at the next write removes what is left
             pass
+
+    def uncommitted_bytes(self) -> int:
+        """Bytes written for this writer's segment and scratch files so far (what a full disk refused)."""
+        total = 0
+        for storage, names in ((self.storage, self.newsegment.list_files(self.storage)), (self._tempstorage, None)):
+            try:
+                for name in names if names is not None else storage.list():
+                    total += storage.file_length(name)
+            except (OSError, AttributeError):
+                continue
+        return total
+
+    def _cleanup_on_error(self) -> None:
+        """Whoosh's cleanup of a failed commit, and the segment files it wrote (unless its TOC
+        was already written: then the segment is committed, and its files are the index)."""
+        self.refused_bytes = self.uncommitted_bytes()
+        super()._cleanup_on_error()
+        if not getattr(self, "_toc_written", False):
+            self._remove_own_files()
+
+    def _commit_toc(self, segments: list[Any]) -> None:
+        # Whoosh's, with checksums and fsync around the TOC (integrity.py).
+        integrity.before_toc(self.storage, segments)
+        super()._commit_toc(segments)
+        self._toc_written = True
+        integrity.after_toc(self.storage, self.indexname, self.generation)
 
     def _flush_segment(self) -> None:
         # SegmentWriter._flush_segment (whoosh3 3.54.0), with the lengths read per field.

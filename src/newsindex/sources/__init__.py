@@ -24,10 +24,10 @@ from ._common import MAX_RECORD_BYTES, Source, is_regular_file, log, open_path, 
 __all__ = ["FORMATS", "load_releases", "load_sample", "sample_path", "MAX_RECORD_BYTES"]
 
 #: Format names, for ``load_releases(format=...)`` and ``newsindex index --format``.
-FORMATS: tuple[str, ...] = ("newsroom", "jsonl", "csv", "reuters", "feed")
+FORMATS: tuple[str, ...] = ("newsroom", "jsonl", "csv", "reuters", "feed", "html")
 #: The reader module of each format, imported when a source of that format is read (the
 #: readers are ~20 ms of imports that `newsindex search` has no use for).
-_READERS: dict[str, str] = {"newsroom": "newsroom", "jsonl": "jsonl", "csv": "csvfile", "reuters": "reuters", "feed": "feed"}
+_READERS: dict[str, str] = {"newsroom": "newsroom", "jsonl": "jsonl", "csv": "csvfile", "reuters": "reuters", "feed": "feed", "html": "html"}
 
 
 def _parser(format: str) -> Callable[[Source], Iterator[Release | SourceError]]:
@@ -36,7 +36,11 @@ def _parser(format: str) -> Callable[[Source], Iterator[Release | SourceError]]:
     return import_module(f".{_READERS[format]}", __name__).parse  # type: ignore[no-any-return]
 
 
-_SUFFIXES = {".txt": "newsroom", ".text": "newsroom", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".sgm": "reuters", ".sgml": "reuters", ".rss": "feed", ".atom": "feed", ".rdf": "feed", ".xml": "feed"}
+_SUFFIXES = {".txt": "newsroom", ".text": "newsroom", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".sgm": "reuters", ".sgml": "reuters", ".rss": "feed", ".atom": "feed", ".rdf": "feed", ".xml": "feed", ".html": "html", ".htm": "html", ".xhtml": "html"}
+#: Suffixes often given to other content (a page saved as .txt, a feed saved as .html, an XHTML
+#: page as .xml): the content is checked, and HTML or a feed found there wins. (.rss, .atom and
+#: .rdf are kept: the feed reader says what is wrong with a broken feed.)
+_CHECKED = frozenset({".txt", ".text", ".html", ".htm", ".xhtml", ".xml"})
 
 
 def _sniff(head: bytes) -> str | None:
@@ -47,11 +51,14 @@ def _sniff(head: bytes) -> str | None:
         return "jsonl"
     if text.startswith((b"<!DOCTYPE lewis", b"<REUTERS")):
         return "reuters"
-    if text.startswith(b"<"):  # only markup can be a feed: the feed reader is loaded to tell
+    if text.startswith((b"<", b"\xff\xfe", b"\xfe\xff")):  # only markup (UTF-16 too) can be a feed or HTML: their readers are loaded to tell
         from .feed import looks_like_feed
+        from .html import looks_like_html
 
-        if looks_like_feed(text):
+        if looks_like_feed(text):  # (before HTML: a feed's CDATA may hold "<html")
             return "feed"
+        if looks_like_html(text):
+            return "html"
     first = text.split(b"\n", 1)[0].lower()
     if b"," in first and (b"title" in first or b"headline" in first):
         return "csv"
@@ -63,7 +70,12 @@ def _detect(source: Source) -> tuple[str, Source]:
     name = source_name(source)
     suffix = Path(name).suffix.lower() if name != "<stream>" else ""
     if suffix in _SUFFIXES:
-        return _SUFFIXES[suffix], source
+        fmt = _SUFFIXES[suffix]
+        if suffix in _CHECKED and isinstance(source, (str, Path)) and is_regular_file(source):
+            with open(source, "rb") as handle:
+                found = _sniff(handle.read(4096))
+            fmt = found if found in ("html", "feed") else fmt  # HTML under .txt, a feed under .html
+        return fmt, source
     if isinstance(source, (str, Path)) or hasattr(source, "__fspath__"):
         handle = open_path(source)  # raises a clear SourceError: missing, a directory, unreadable
         assert handle is not None
@@ -88,7 +100,8 @@ def load_releases(source: Source, *, format: str | None = None, errors: list[Sou
     """Yield the releases of a file or stream, in order.
 
     ``format``: one of FORMATS; by default from the suffix (.txt, .jsonl, .csv, .sgm, .rss,
-    .atom, .xml), else sniffed from the content. An http(s) URL is fetched (sources/url.py)
+    .atom, .xml, .html), else sniffed from the content; a page or feed under another suffix (an
+    HTML page saved as .txt, a feed as .html) is read as what its content is. An http(s) URL is fetched (sources/url.py)
     and read as its content type says (``format`` is then not used). ``errors``: None → raise
     the first bad record's SourceError; a list → collect SourceErrors there and go on.
     ``name``: the ``source`` of releases whose record names none (default: the site's name

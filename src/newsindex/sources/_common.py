@@ -185,6 +185,21 @@ def _open_pipe(path: Path) -> IO[bytes]:
     return handle
 
 
+def read_head(source: Source, limit: int) -> tuple[str, bytes | str]:
+    """(name, up to ``limit`` + 1 bytes) of a path or stream, for readers that parse a whole
+    document at once (feeds, HTML pages): one byte over ``limit`` tells the caller it is too big."""
+    path = source_name(source)
+    handle = open_path(source)
+    stream = handle if handle is not None else source
+    try:
+        return path, stream.read(limit + 1)  # type: ignore[union-attr]
+    except OSError as exc:
+        raise SourceError(path, None, f"cannot read it ({exc.strerror or exc})") from exc
+    finally:
+        if handle is not None:
+            handle.close()
+
+
 def is_regular_file(source: Source) -> bool:
     """True for a path to a regular file (which can be read twice: once to sniff its format)."""
     if not isinstance(source, (str, os.PathLike)):

@@ -36,7 +36,7 @@ from urllib.parse import urljoin, urlsplit
 from ..dates import parse_date
 from ..errors import SourceError
 from ..records import Release
-from ._common import Item, Source, log, open_path, source_label, source_name
+from ._common import Item, Source, log, read_head, source_label
 
 __all__ = ["parse", "parse_bytes", "html_to_text", "looks_like_feed", "MAX_FEED_BYTES"]
 
@@ -64,16 +64,7 @@ def looks_like_feed(head: bytes) -> bool:
 
 def parse(source: Source) -> Iterator[Item]:
     """Yield a Release (or a record-level SourceError) per item of the feed ``source``."""
-    path = source_name(source)
-    handle = open_path(source)
-    stream = handle if handle is not None else source
-    try:
-        data = stream.read(MAX_FEED_BYTES + 1)  # type: ignore[union-attr]
-    except OSError as exc:
-        raise SourceError(path, None, f"cannot read it ({exc.strerror or exc})") from exc
-    finally:
-        if handle is not None:
-            handle.close()
+    path, data = read_head(source, MAX_FEED_BYTES)
     if isinstance(data, str):
         data = data.encode("utf-8")
     yield from parse_bytes(data, path=path, label=source_label(source))

@@ -1,6 +1,6 @@
 """Newsroom listing pages, as a browser's "save as text" gives them.
 
-A newsroom page has no markup left, only lines, so entries are found by their shape. Two
+A newsroom page has no markup left, only lines, so entries are found by their shape. Three
 layouts are read:
 
 * **date last** (an archive listing, like the bundled sample)::
@@ -11,17 +11,23 @@ layouts are read:
       Responding to the Women’s Tennis ... …          summary (may span lines, often cut with "…")
       December 2, 2021                                date: ends the entry
 
-* **date first** (a landing page): ``December 3, 2021 • Press Release`` (or a bare date) starts
-  the entry, then title and summary; a caption at the end of an entry belongs to the next one.
+* **date first** (a landing page, most NGO newsrooms): ``December 3, 2021 • Press Release`` (or
+  a bare date) starts the entry, then title and summary; a caption or a type line at the end of
+  an entry belongs to the next one.
+* **middle**: title, then the date, then the summary.
 
-The layout is decided once per page, at its first date line: a line carrying date *and* type
-("December 3, 2021 • Press Release"), or a date with nothing but page chrome or short headings
-("Latest news") before it, means date first; otherwise date last. Dates are the one thing every entry has, so they are the
-anchors; inside an entry the type line (a label from :data:`newsindex.records.RELEASE_TYPES`,
-any case, "Sheet of paper Report" being an icon's alt text glued to "Report") anchors the title.
+What a date line is: :mod:`.datelines`. Which layout a page has is decided from the whole page
+(:mod:`.layout`: the shape the text between dates shares, and which reading fits the page's two
+ends); when the page does not tell, at its first date line as before: a line carrying date
+*and* type ("December 3, 2021 • Press Release"), or a date with nothing but page chrome, menus
+or short headings ("Latest news") before it, means date first; otherwise date last. Dates are
+the one thing every entry has, so they are the anchors; inside an entry the type line (a label
+from :data:`newsindex.records.RELEASE_TYPES`, any case, "Sheet of paper Report" being an icon's
+alt text glued to "Report") anchors the title.
 
-Page chrome is skipped: headings ("Newsroom"), "Below you’ll find ...", the press contact,
-"Read more", "Share this", "Load more", pagination, footers. The tagline of a page is not
+Page chrome is skipped (:mod:`.chrome`): headings ("Newsroom"), "Below you’ll find ...", the
+press contact, "Read more", "Share this", "Load more", pagination, footers, "Tags:" lists; and
+text repeated in every entry (:func:`.layout.drop_repeated`). The tagline of a page is not
 recognisable as chrome in general, so the first entry of a date-last page is read from its end:
 its caption is the last caption-like paragraph before its type line, and everything before that
 is page text (logged at debug level, never a release).
@@ -45,124 +51,19 @@ from typing import Iterable, Iterator
 
 from ..dates import parse_date
 from ..errors import SourceError
-from ..records import RELEASE_TYPES, Release, normalize_type
+from ..records import Release
+from .datelines import DateLine, clean_line, join_labels, split_dated, date_line, numeric_order, resolve_numeric, type_of
+from .chrome import CHROME, LABEL, NUMBER, credit_of, is_caption as _is_caption
+from .layout import decide, demote_odd_dates, drop_repeated, join_stacked_dates, kind, is_heading, merge_adjacent_dates, repeated_titles, same_text, sides, template, trim
 from ._common import MAX_RECORD_BYTES, Item, Source, lines_of, log, source_label, source_name, too_big
 
 __all__ = ["parse", "credit_of", "type_of"]
 
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
-_DATE = rf"(?:{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}\.\d{{1,2}}\.\d{{4}})"
-_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\.?,?\s+)"
-_PREFIX = r"(?:(?:published|posted|released|updated|date)(?:\s+on)?\s*:?\s*)"
-_TIME = r"(?:,?\s+(?:at\s+)?\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?)"
-_DATE_LINE = re.compile(rf"{_PREFIX}?{_WEEKDAY}?({_DATE}){_TIME}?", re.I)
-_SEP = r"\s*(?:[•·|/–—]|\s-\s)\s*"
-_DATE_THEN_TYPE = re.compile(rf"{_PREFIX}?{_WEEKDAY}?({_DATE}){_TIME}?{_SEP}([^\d•·|]{{2,40}})", re.I)
-_TYPE_THEN_DATE = re.compile(rf"([^\d•·|]{{2,40}}?){_SEP}{_WEEKDAY}?({_DATE}){_TIME}?", re.I)
-
-_BULLET = re.compile(r"^(?:[•·▪►▸◦*]|[-–—](?=\s))\s*")
-_TYPE_WORDS = frozenset(
-    " ".join(re.sub(r"[^\w\s]", " ", words).split()) for variants in RELEASE_TYPES.values() for words in variants
-) | frozenset(slug.replace("-", " ") for slug in RELEASE_TYPES)
-#: Alt texts of the icons some newsrooms put before the type label ("Sheet of paper Report").
-_ICON_WORDS = re.compile(r"^(?:sheet of paper|document|megaphone|microphone|newspaper|paper|file|icon|pdf)\s+")
-
-_CHROME = re.compile(
-    r"""^(?:
-        newsroom|news\s*room|press\s*room|press\s*centre|press\s*center|media\s*centre|media\s*center|
-        read\s*more.{0,40}|continue\s*reading.{0,40}|read\s*the\s*full.{0,40}|learn\s*more|see\s*more|show\s*more|
-        load\s*more|view\s*more|view\s*all|see\s*all|more\s*news|more|
-        share(?:\s*this(?:\s*page|\s*story|\s*article)?|\s*on\s*\w+)?|tweet|facebook|twitter|linkedin|email|e-mail|
-        print|copy\s*link|back\s*to\s*top|skip\s*to\s*(?:main\s*)?content|menu|search|filters?|sort\s*by.*|
-        next|previous|prev|older\s*posts?|newer\s*posts?|page\s*\d+(?:\s*of\s*\d+)?|[\d\s…|.]*(?:next|previous)?|
-        [^\w]*
-    )[\s»›→>]*$
-    |^(?:below\s*you.?ll\s*find|if\s*you\s*are\s*a\s*member\s*of\s*the\s*press|for\s*media\s*inquiries|
-        media\s*contact|press\s*contact|sign\s*up\s*for|subscribe\s*to|all\s*rights\s*reserved)
-    |^(?:©|\(c\)|copyright)\s*(?:\d{4}|[^\w]*$)
-    |\[email\s*protected\]\s*$
-    """,
-    re.I | re.X,
-)
-#: A paragraph is a photo caption/credit when it carries a credit formula, not merely a word
-#: like "photo" (a headline may say "Reuters" or "photos").
-_CAPTION_HINT = re.compile(
-    r"\b(?:photo|photograph|pict|picture|image)s?\.?\s*(?:credit|by\b|:)|^\s*©|\(c\)\s|\bcredit\s*:|"
-    r"\bcourtesy\s+of\b|\bvia\s+getty\s+images\b|/\s*getty\s+images\b|\bafp\s+photo\b|\bap\s+photo\b|\breuters/",
-    re.I,
-)
-_CREDIT_PATTERNS = (
-    re.compile(r"photo\s+credit\s+should\s+read:?\s*([^)]+)", re.I),
-    re.compile(r"\(\s*(?:photo|photograph|picture|image)s?\s*(?:credit\s*:?|by|:)\s*([^)]+)\)", re.I),
-    re.compile(r"^\s*\(?\s*(?:photo|photograph|picture|image)s?\s*(?:credit\s*:?|by|:)\s*(.+?)\)?\s*$", re.I),
-    re.compile(r"\b(?:photo|photograph|picture|pict|pic|image)s?\.?\s+(?:credit\s*:?|by)\s*([^)]+)", re.I),
-    re.compile(r"\b(?:credit|courtesy\s+of)\s*:?\s*([^)]+)", re.I),
-    re.compile(r"(?:©|\(c\))\s*([^)]+?)\s*\)?\s*$", re.I),
-)
 _READ_MORE_TAIL = re.compile(r"\s*(?:read\s*more|continue\s*reading)\s*[»›→>.]*\s*$", re.I)
 #: A headline is short; a "title" longer than this is really a summary paragraph.
 _MAX_TITLE = 300
 #: Trailing text with a line this long is a cut-off entry's summary, not a page footer.
 _SUMMARY_LENGTH = 80
-
-
-def _clean(line: str) -> str:
-    return _BULLET.sub("", line.strip()).strip()
-
-
-def type_of(line: str) -> str | None:
-    """The type slug when ``line`` is a type line ("PRESS RELEASE" → "press-release"), else None."""
-    words = " ".join(re.sub(r"[^\w\s]", " ", _clean(line).casefold()).split())
-    if not words or len(words) > 40:
-        return None
-    if words not in _TYPE_WORDS:
-        words = _ICON_WORDS.sub("", words)
-        if words not in _TYPE_WORDS:
-            return None
-    return normalize_type(words)
-
-
-def credit_of(caption: str) -> str:
-    """The photo credit in a caption ("... (Photo by X/Getty Images)" → "X/Getty Images"), or ""."""
-    for pattern in _CREDIT_PATTERNS:
-        found = pattern.search(caption)
-        if found:
-            credit = found.group(1).strip(" .;,)(")
-            if credit:
-                return credit
-    return ""
-
-
-def _is_caption(text: str) -> bool:
-    return bool(_CAPTION_HINT.search(text)) and type_of(text) is None
-
-
-@dataclass(frozen=True, slots=True)
-class _Date:
-    """What a date line says: its text, and the type when the line carries one."""
-
-    text: str
-    type: str = ""
-
-
-def _date_of(line: str) -> _Date | None:
-    text = _clean(line)
-    if len(text) > 80 or not re.search(r"\d{4}", text):
-        return None
-    found = _DATE_LINE.fullmatch(text)
-    if found:
-        return _Date(found.group(1))
-    found = _DATE_THEN_TYPE.fullmatch(text)
-    if found:
-        return _Date(found.group(1), normalize_type(found.group(2)))
-    found = _TYPE_THEN_DATE.fullmatch(text)
-    if found and type_of(found.group(1)):
-        return _Date(found.group(2), type_of(found.group(1)) or "")
-    return None
 
 
 @dataclass(slots=True)
@@ -171,9 +72,11 @@ class _Para:
 
     line: int
     lines: list[str]
-    date: _Date | None = None
+    date: DateLine | None = None
     type: str | None = None
     size: int = 0
+    #: a bare number ("9", "2015"): pagination, unless it is part of a stacked date
+    filler: bool = False
 
     @property
     def text(self) -> str:
@@ -199,7 +102,8 @@ def _paragraphs(source: Source, path: str) -> Iterator[_Para | _Oversize]:
     blank lines.
     """
     current: _Para | None = None
-    for line in lines_of(source):
+    labelled = False  # inside a "Tags:" paragraph: its lines are tag names, not content
+    for line in join_labels(lines_of(source)):
         if line.too_long:
             if current:
                 yield current
@@ -207,21 +111,35 @@ def _paragraphs(source: Source, path: str) -> Iterator[_Para | _Oversize]:
             yield _Oversize(line.number, line.size)
             continue
         text = line.text.strip()
+        labelled = bool(text) and (labelled or bool(LABEL.match(clean_line(text))))
+        if NUMBER.match(text):  # "9", "2015": kept aside in case they are a stacked date
+            if current:
+                yield current
+                current = None
+            yield _Para(line.number, [text], size=len(text), filler=True)
+            continue
         # (pagination like "1 2 3 … 9" is chrome; "12.03.2024", also digits and dots, is a date)
-        if not text or (_CHROME.match(_clean(text)) and _date_of(text) is None):
+        if not text or labelled or (CHROME.match(clean_line(text)) and date_line(text) is None):
             if text:
                 log.debug("%s:%d: skipped page chrome %r", path, line.number, text[:60])
             if current:
                 yield current
                 current = None
             continue
-        date = _date_of(text)
+        date = date_line(text)
         kind = None if date else type_of(text)
+        dated = None if date or kind else split_dated(text)
+        if dated:  # "12 March 2024 – Title": the date line, then the title starts a paragraph
+            if current:
+                yield current
+            yield _Para(line.number, [dated[0].text], date=dated[0], size=len(text))
+            current = _Para(line.number, [dated[1]], size=len(dated[1]))
+            continue
         if date or kind:
             if current:
                 yield current
                 current = None
-            yield _Para(line.number, [_clean(text)], date=date, type=kind, size=len(text))
+            yield _Para(line.number, [clean_line(text)], date=date, type=kind, size=len(text))
             continue
         if current is None:
             current = _Para(line.number, [])
@@ -286,7 +204,7 @@ def _split(entry: _Entry, path: str) -> tuple[str, str, str, str, int] | None:
             # No type line and no caption: a headline and its summary are the last two paragraphs.
             cut = len(body) - 2 if len(body[-2].text) <= _MAX_TITLE else len(body) - 1
             skipped, body = body[:cut], body[cut:]
-        elif entry.first and len(body) == 2 and _is_heading(body[0]) and len(body[1].lines) >= 2:
+        elif entry.first and len(body) == 2 and is_heading(body[0]) and len(body[1].lines) >= 2:
             # A page heading ("Our news"), then the headline with its summary on the next lines.
             skipped, body = body[:1], body[1:]
         else:
@@ -300,7 +218,8 @@ def _split(entry: _Entry, path: str) -> tuple[str, str, str, str, int] | None:
         caption_paras, body = [body[0]], body[1:]
     if not body:
         return None
-    title = _clean(body[0].lines[0])
+    body = _from_headline(body, path)
+    title = clean_line(body[0].lines[0])
     rest = [" ".join(body[0].lines[1:])] + [p.text for p in body[1:]]
     summary = "\n\n".join(part for part in rest if part)
     summary = _READ_MORE_TAIL.sub("", summary).strip()
@@ -308,25 +227,46 @@ def _split(entry: _Entry, path: str) -> tuple[str, str, str, str, int] | None:
     return title, summary, type_slug, caption, start_line
 
 
+def _from_headline(body: list[_Para], path: str) -> list[_Para]:
+    """The entry from its headline on: short lines before the title line that a summary follows
+    (the previous entry's author, a tag) are left out."""
+    kinds = [kind(p, _is_caption) for p in body]
+    lead = 0
+    while lead < len(kinds) - 1 and kinds[lead] == "N" and len(body[lead].text.split()) <= 2:
+        lead += 1
+    if lead and kinds[lead] == "H":  # one- or two-word labels ("Alex Forcier", "Kenya") before a headline
+        for p in body[:lead]:
+            log.debug("%s:%d: skipped %r before a headline", path, p.line, p.text[:60])
+        return body[lead:]
+    if "S" not in kinds[1:]:
+        return body
+    at = kinds.index("S", 1)
+    if kinds[at - 1] != "H" or at == 1 or any(len(p.text.split()) > 4 for p in body[: at - 1]):
+        return body
+    for p in body[: at - 1]:
+        log.debug("%s:%d: skipped %r before a headline", path, p.line, p.text[:60])
+    return body[at - 1 :]
+
+
 def _release(entry: _Entry, path: str, label: str) -> Item | None:
     """The Release of a complete entry (or the SourceError saying what is wrong with it)."""
     assert entry.date_para is not None and entry.date_para.date is not None
     parts = _split(entry, path)
-    date_line = entry.date_para.line
+    date_at = entry.date_para.line
     if parts is None:
         if not entry.paras:
-            log.debug("%s:%d: a date with no entry, skipped", path, date_line)
+            log.debug("%s:%d: a date with no entry, skipped", path, date_at)
             return None
         return SourceError(
             path, entry.paras[0].line, f"entry dated {entry.date_para.date.text!r} has no title: add one or remove the entry",
             record=entry.raw,
         )
     title, summary, type_slug, caption, start = parts
-    start = min(start, date_line)
+    start = min(start, date_at)
     try:
         date = parse_date(entry.date_para.date.text)
     except ValueError as exc:
-        return SourceError(path, start, f"entry {title[:60]!r}: bad date on line {date_line}: {exc}", record=entry.raw)
+        return SourceError(path, start, f"entry {title[:60]!r}: bad date on line {date_at}: {exc}", record=entry.raw)
     return Release(
         title=title,
         date=date,
@@ -343,12 +283,6 @@ def _looks_like_entry(paras: Iterable[_Para]) -> bool:
     return any(p.type is not None or _is_caption(p.text) or any(len(t) >= _SUMMARY_LENGTH for t in p.lines) for p in paras)
 
 
-def _is_heading(para: _Para) -> bool:
-    """A page heading ("Latest news", "Press releases"): one short line that is not a sentence."""
-    text = para.text.strip()
-    return len(para.lines) == 1 and len(text.split()) <= 5 and not text.endswith((".", "…", ":", "?", "!")) and '"' not in text
-
-
 def _incomplete(paras: list[_Para], path: str) -> SourceError:
     entry = _Entry(paras=paras)
     body = [p for p in paras if p.type is None and not _is_caption(p.text)] or paras
@@ -362,17 +296,69 @@ def _incomplete(paras: list[_Para], path: str) -> SourceError:
     )
 
 
+def _page(source: Source, path: str) -> tuple[list[_Para | _Oversize], str | None]:
+    """The page's paragraphs, furniture removed, and its layout when the page itself tells it."""
+    paras: list[_Para | _Oversize] = list(_paragraphs(source, path))
+
+    def joined(first: _Para, group: list[_Para], found: DateLine) -> _Para:
+        text = " ".join(p.text.strip() for p in group)
+        return _Para(first.line, [text], date=found, size=len(text))
+
+    paras = [p for p in join_stacked_dates(paras, joined) if not (isinstance(p, _Para) and p.filler)]
+    demote_odd_dates(paras, path)
+    paras = merge_adjacent_dates(paras, path)
+    order = numeric_order(p.date.text for p in paras if isinstance(p, _Para) and p.date is not None)
+    if order is not None:  # "04/25/13": the page's own dates say which number is the month
+        for p in paras:
+            if isinstance(p, _Para) and p.date is not None:
+                p.date = DateLine(resolve_numeric(p.date.text, order), p.date.type)
+    paras, dropped = drop_repeated(
+        paras, lambda p: isinstance(p, _Para) and p.type is None and not _is_caption(p.text)
+    )
+    for p in dropped:
+        log.debug("%s:%d: skipped text repeated in every entry %r", path, p.line, p.text[:60])
+    if any(isinstance(p, _Oversize) for p in paras):
+        return paras, None  # the reader's own rule, which skips what follows an oversize record
+    kinds = [kind(p, _is_caption) for p in paras]  # type: ignore[arg-type]
+    layout = decide(kinds, repeats=repeated_titles(paras, kinds), sides=sides(paras))  # type: ignore[arg-type]
+    log.debug("%s: layout from the page's shape: %s", path, layout or "not decided by it")
+    if layout is None and "D" in kinds:
+        layout = _layout_at_first_date(paras[: kinds.index("D")], paras[kinds.index("D")])  # type: ignore[arg-type]
+    if layout in ("first", "last"):
+        start, end = trim(kinds, layout)
+        for p in paras[:start] + paras[end:]:
+            log.debug("%s:%d: skipped page text %r", path, p.line, p.text[:60])  # type: ignore[union-attr]
+        paras = paras[start:end]
+    return paras, layout
+
+
+def _layout_at_first_date(pending: list[_Para], para: _Para) -> str:
+    """The rule when the page's shape does not tell: before the first date of a date-last page
+    comes a whole entry (a title and its summary, usually a type line); before that of a
+    date-first page, only headings; a type beside the date means date first."""
+    content = [p for p in pending if p.type is None and not _is_caption(p.text)]
+    kinds = [kind(p, _is_caption) for p in pending]
+    # a type line counts when an entry's title follows it ("News" in a menu is not one)
+    typed = any(k == "T" and any(later in "HS" for later in kinds[i + 1 :]) for i, k in enumerate(kinds))
+    only_headings = all(is_heading(p) or kind(p, _is_caption) == "N" for p in content) and not typed
+    return "first" if (para.date is not None and para.date.type) or only_headings else "last"
+
+
 def parse(source: Source) -> Iterator[Item]:
     """Yield the releases of a newsroom page, and a SourceError per entry that cannot be read."""
     path, label = source_name(source), source_label(source)
-    layout: str | None = None  # "last" or "first", decided at the first date line
+    paras, layout = _page(source, path)  # layout "last", "first", "middle" or None (decided at the first date)
+    if layout == "middle":
+        yield from _parse_middle(paras, path, label)
+        return
     pending: list[_Para] = []
     current: _Entry | None = None  # date-first layout: the entry being read
     carried: list[_Para] = []  # date-first layout: a caption waiting for its entry
     skipping = False  # after an oversize record: drop text up to the next date line
     seen_date = False
+    seen_first = False
     first = True
-    for para in _paragraphs(source, path):
+    for para in paras:
         if isinstance(para, _Oversize):
             yield too_big(path, para.line, para.size)
             pending, current, carried, skipping = [], None, [], True
@@ -389,16 +375,19 @@ def parse(source: Source) -> Iterator[Item]:
                 pending, skipping = [], True
             continue
         seen_date = True
-        if layout is None:
+        if layout is None or (layout == "first" and not seen_first):
             content = [p for p in pending if p.type is None and not _is_caption(p.text)]
             # Before the first date of a date-last page comes a whole entry (a title and its
             # summary, usually a type line); before that of a date-first page, only headings.
-            only_headings = all(_is_heading(p) for p in content) and not any(p.type for p in pending)
-            layout = "first" if para.date.type or only_headings or skipping else "last"
+            only_headings = all(is_heading(p) for p in content) and not any(p.type for p in pending)
+            layout = layout or ("first" if para.date.type or only_headings or skipping else "last")
+            seen_first = True
             log.debug("%s: date-%s layout (decided at line %d)", path, layout, para.line)
             if layout == "first":
                 # Before the first date there is only page text, and maybe the first photo caption.
                 carried = [p for p in pending if _is_caption(p.text)][-1:]
+                if pending and pending[-1].type is not None:  # "Press Release" just above the date
+                    carried = [p for p in carried if p is not pending[-1]] + [pending[-1]]
                 pending = []
         if skipping:
             skipping = False
@@ -446,8 +435,19 @@ def parse(source: Source) -> Iterator[Item]:
 def _finish_first(entry: _Entry, path: str, label: str, *, last: bool = False) -> tuple[Item | None, list[_Para]]:
     """Close a date-first entry: a caption at its end belongs to the next entry's photo."""
     carried: list[_Para] = []
-    if not last and len(entry.paras) > 1 and _is_caption(entry.paras[-1].text):
-        carried = [entry.paras.pop()]
+    # a caption, or a type line ("Press Release" above the next date), at the end of an entry
+    # belongs to the next one; a short label there ("Kenya", a topic) is the next one's tag, not text
+    while not last and len(entry.paras) > 1:
+        tail = entry.paras[-1]
+        if tail.type is not None or _is_caption(tail.text):
+            carried.insert(0, entry.paras.pop())
+            if _is_caption(tail.text):
+                break
+        elif kind(tail, _is_caption) == "N":
+            log.debug("%s:%d: skipped label %r before a date", path, tail.line, tail.text[:40])
+            entry.paras.pop()
+        else:
+            break
     if not entry.paras:
         return (
             SourceError(
@@ -459,3 +459,60 @@ def _finish_first(entry: _Entry, path: str, label: str, *, last: bool = False) -
             carried,
         )
     return _release(entry, path, label), carried
+
+
+def _parse_middle(paras: list[_Para | _Oversize], path: str, label: str) -> Iterator[Item]:
+    """The ``middle`` layout: title, DATE, [type], summary — the title is the line before its date."""
+    body: list[_Para] = []  # paragraphs since the last date: its summary, then the next title
+    previous: _Entry | None = None
+    shape = None if any(isinstance(p, _Oversize) for p in paras) else template([kind(p, _is_caption) for p in paras])  # type: ignore[arg-type]
+    for para in paras:
+        if isinstance(para, _Oversize):
+            yield too_big(path, para.line, para.size)
+            continue
+        if para.date is None:
+            body.append(para)
+            continue
+        content = [p for p in body if p.type is None and not _is_caption(p.text)]
+        title = content[-1] if content else None
+        if previous is not None:
+            _close_middle(previous, [p for p in body if p is not title])
+            item = _release(previous, path, label)
+            if item is not None:
+                yield item
+        body = []
+        previous = _Entry(paras=[title] if title is not None else [], date_para=para) if title is not None else None
+        if title is None:
+            yield SourceError(path, para.line, f"date {para.date.text!r} has no title line before it: not indexed", record=para.raw)
+    if previous is not None:
+        # after the last summary, a headline with a summary of its own is an entry cut off
+        kinds = [kind(p, _is_caption) for p in body]
+        lead = next((i for i, k in enumerate(kinds) if k != "T"), len(kinds))
+        # the page's footer starts at the first menu, label or type line after the last summary
+        end = next((i for i in range(lead, len(kinds)) if kinds[i] in "NMT"), len(kinds))
+        for p in body[end:]:
+            log.debug("%s:%d: skipped page footer %r", path, p.line, p.text[:60])
+        body, kinds = body[:end], kinds[:end]
+        cut = next((i for i in range(1, len(body) - 1) if kinds[i] == "H" and kinds[i + 1] == "S"), None)
+        if shape is not None and shape.lstrip("T") == "H" and lead < len(body):
+            cut = lead  # entries of a title alone: text after the last one is the next entry, cut off
+        _close_middle(previous, body if cut is None else body[:cut])
+        item = _release(previous, path, label)
+        if item is not None:
+            yield item
+        if cut is not None:
+            yield _incomplete(body[cut:], path)
+
+
+def _close_middle(entry: _Entry, after: list[_Para]) -> None:
+    """A middle-layout entry's text after its date: a type line right below the date is the
+    entry's type (kept on its date line, so the title above stays the title); the headline
+    printed again (in capitals, opening the teaser) is not summary text."""
+    assert entry.date_para is not None and entry.date_para.date is not None
+    while after and after[0].type is not None:
+        if not entry.date_para.date.type:
+            entry.date_para.date = DateLine(entry.date_para.date.text, after[0].type)
+        after = after[1:]
+    after = [p for p in after if p.type is None]  # a type label further down is no anchor here
+    title = entry.paras[0].text if entry.paras else ""
+    entry.paras.extend(p for p in after if not same_text(title, p.text))

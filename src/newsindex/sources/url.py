@@ -14,9 +14,9 @@ newsroom that misbehaves costs a clear error and never a hung or bloated run:
   bodies raise :class:`~newsindex.errors.FetchError` (a SourceError naming the URL), which
   a lenient multi-source run reports as a file-level reject and goes on.
 * **Dispatch on content**: a feed (an XML/RSS/Atom content type, or a body that starts like
-  one) goes to :mod:`.feed`, with the final URL as the base of relative links; an HTML page to
-  the HTML reader; JSON Lines and CSV to theirs; anything else (an image, a PDF) is refused
-  with its content type.
+  one) goes to :mod:`.feed`, with the final URL as the base of relative links; an HTML page
+  (listing or article) to :mod:`.html`, likewise; plain text to the newsroom text reader; JSON
+  Lines and CSV to theirs; anything else (an image, a PDF) is refused with its content type.
 """
 
 from __future__ import annotations
@@ -140,8 +140,14 @@ def parse_fetched(fetched: Fetched, *, asked: str = "") -> Iterator[Item]:
     kind = _kind(fetched)
     if kind == "feed":
         yield from parse_bytes(fetched.content, path=name, label=name, base_url=fetched.url, headers=dict(fetched.headers or {}))
-    elif kind == "html":
-        yield from _html_parser(name)(_stream(fetched.content, name))
+    elif kind == "html":  # a newsroom listing or a release page: sources/html.py, links against the final URL
+        from .html import parse as parse_html
+
+        yield from parse_html(_stream(fetched.content, name), base_url=fetched.url)
+    elif kind == "newsroom":  # a listing page served as plain text
+        from .newsroom import parse as parse_text
+
+        yield from parse_text(_stream(fetched.content, name))
     elif kind in ("jsonl", "csv"):
         from .csvfile import parse as parse_csv
         from .jsonl import parse as parse_jsonl
@@ -150,15 +156,6 @@ def parse_fetched(fetched: Fetched, *, asked: str = "") -> Iterator[Item]:
     else:
         shown = fetched.content_type.split(";")[0].strip() or "none"
         raise SourceError(name, None, f"not a feed or a newsroom page (content type {shown}): give the URL of the newsroom's RSS/Atom feed or page")
-
-
-def _html_parser(name: str) -> Any:
-    """The HTML reader (sources/html.py), or a clear error when this version has none."""
-    try:
-        from .html import parse as parse_html  # type: ignore[import-not-found]
-    except ImportError:
-        raise SourceError(name, None, "HTML pages need the HTML reader (newsindex.sources.html), which this version lacks: give the newsroom's RSS/Atom feed URL, or save the page as text") from None
-    return parse_html
 
 
 def _stream(data: bytes, name: str) -> io.BytesIO:
@@ -174,8 +171,9 @@ def _kind(fetched: Fetched) -> str:
 
     if looks_like_feed(head):
         return "feed"
-    lowered = head.lstrip(b"\xef\xbb\xbf").lstrip()[:200].lower()
-    if ctype in ("text/html", "application/xhtml+xml") or lowered.startswith((b"<!doctype html", b"<html")):
+    from .html import looks_like_html
+
+    if ctype in ("text/html", "application/xhtml+xml") or looks_like_html(head):
         return "html"
     if any(part in ctype for part in _FEED_TYPES):
         return "feed"  # declared a feed but doesn't start like one: the feed reader says what is wrong
@@ -183,4 +181,6 @@ def _kind(fetched: Fetched) -> str:
         return "jsonl"
     if ctype == "text/csv":
         return "csv"
+    if ctype == "text/plain":
+        return "newsroom"
     return ""

@@ -35,7 +35,9 @@ ROLE_WORDS: tuple[str, ...] = (
     "chair", "chairperson", "chairman", "chairwoman", "coordinator", "manager", "lead", "expert",
     "analyst", "executive", "counsel", "specialist", "lawyer", "representative", "deputy", "founder",
     "ceo", "chief", "investigator", "monitor", "advocate", "rapporteur", "commissioner", "minister",
-    "ambassador", "editor", "correspondent", "professor", "fellow", "attorney", "activist",
+    "ambassador", "editor", "correspondent", "professor", "fellow", "attorney general", "attorney", "activist",
+    # officials US releases quote by office ("South Carolina Governor Henry McMaster said")
+    "governor", "senator", "mayor", "congressman", "congresswoman", "sheriff", "judge",
 )
 class _LazyPattern:
     """A regular expression compiled on first use: this module's patterns take ~15 ms to
@@ -64,9 +66,15 @@ _NOT_NAME = frozenset(
     association union commission society foundation institute watch network group team section
     mr mrs ms dr prof professor sir dame king queen prince princess lord
     chinese china hong kong us u.s. today yesterday monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november december""".split()
+    january february march april may june july august september october november december
+    department agency ministry bureau service services administration protection enforcement customs
+    immigration homeland congress senate parliament assembly party court tribunal nations states
+    kingdom republic federation coalition alliance university college hospital bank fund corporation
+    company agency board centre center county province state city""".split()
 )
 _HONORIFIC = _LazyPattern(r"^(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sir|Dame)\.?\s+")
+#: A sentence's first word or a title before a name, not part of it ("But Robert Lutz, ... said").
+_LEADING = _LazyPattern(r"^(?:(?:But|And|Although|Though|However|Yet|So|Also|Meanwhile|While|When|Then|Still|Now|Administrator|Vice|Premier)\s+)+")
 
 _UP = r"[A-ZÀ-ÖØ-Þ]"
 # A name word is capitalised and not a job word ("China Campaigner Gwen Lee": the name is "Gwen Lee").
@@ -175,6 +183,20 @@ def _clean(text: str) -> str:
     return " ".join(text.replace("\xa0", " ").split()).strip(" ,")
 
 
+def _is_place_or_institution(name: str) -> bool:
+    """Whether ``name`` is a country, city, region or institution of the countries' gazetteer.
+
+    "South Carolina, ...'s top official, said" has a speaker's shape, but a place does not speak:
+    the gazetteer that knows GeoNames' cities and regions and the institutions table
+    ("Customs and Border Protection") says so, where a hand list of words never could.
+    """
+    from .countries import gazetteer  # beside us in tagging/; imported late: building it reads GeoNames
+
+    entries = gazetteer().exact
+    key = " ".join(name.replace("’", "'").split())
+    return any(form in entries for form in (key, key.removeprefix("the ").removeprefix("The "), key.removesuffix("'s")))
+
+
 def _valid_name(name: str) -> bool:
     words = name.split()
     if not 2 <= len(words) <= 5:
@@ -182,7 +204,9 @@ def _valid_name(name: str) -> bool:
     capitalised = [w for w in words if w[:1].isupper()]
     if len(capitalised) < 2:
         return False
-    return not any(w.casefold().strip("’'") in _NOT_NAME or w.casefold().removesuffix("’s").removesuffix("'s") in _NOT_NAME for w in words)
+    if any(w.casefold().strip("’'") in _NOT_NAME or w.casefold().removesuffix("’s").removesuffix("'s") in _NOT_NAME for w in words):
+        return False
+    return not _is_place_or_institution(name)
 
 
 def _has_role_word(text: str) -> bool:
@@ -265,7 +289,7 @@ def extract_speakers(text: str) -> list[Speaker]:
 
 def _speaker(label: str, match: re.Match[str]) -> Speaker | None:
     groups = match.groupdict()
-    name = _HONORIFIC.sub("", _clean(groups["name"]))
+    name = _HONORIFIC.sub("", _LEADING.sub("", _clean(groups["name"])))
     org = re.sub(r"(?<!\.[A-Z])\.$", "", _clean(groups.get("org") or ""))  # "USA." ends a sentence; "U.S." keeps its dot
     if label == "D":
         head = _clean(re.sub(r"^(?:the|The)\s+", "", groups["head"]))
