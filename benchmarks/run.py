@@ -427,6 +427,11 @@ def compare(data: Path, limit: int | None, rounds: int, work: Path, lines: list[
         hl.append((time.perf_counter() - start) * 1000)
     highlighted.close()
     say(f"  newsindex extras: first search after open (snapshot build) {first:.0f} ms; plain with highlighting p50 {pct(hl, .5):.2f} ms")
+    import bench_cli  # one command as a user runs it, on the indexes just measured
+
+    cli = bench_cli.whole_process(work / "newsindex", work / "baseline")
+    results["cli_whole_process"] = cli
+    say(bench_cli.line(cli))
 
 
 #: Multi-term queries a fault campaign timed on Reuters (issue 15 row 9): s* 6.2 s, a* 17.5 s,

@@ -106,6 +106,28 @@ def test_terms_and_positions_agree_with_the_token_stream_on_any_text():
     check()
 
 
+def _generator_spans(tokenizer, text):
+    return [(t.startchar, t.endchar, t.text) for t in tokenizer(text, chars=True, mode="index", removestops=False)]
+
+
+@pytest.mark.parametrize("text", TERMS_SAMPLES)
+def test_spans_list_exactly_what_the_token_stream_yields_for_highlighting(text):
+    tokenizer = news_analyzer()
+    assert list(tokenizer.spans(text)) == _generator_spans(tokenizer, text)
+
+
+def test_spans_agree_with_the_token_stream_on_any_text():
+    from hypothesis import given, settings, strategies as st
+
+    tokenizer = news_analyzer()
+    alphabet = st.sampled_from(list("aAbBzZ .,'’-#éÉ19\n") + ["US", "U.S.", "the", "THE", "#MeToo", "it's", "IT", "WHO"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(alphabet, max_size=30).map("".join))
+    def check(text):
+        assert list(tokenizer.spans(text)) == _generator_spans(tokenizer, text)
+
+    check()
 def test_readings_are_the_index_reading_and_the_stopword_free_query_reading_in_one_pass():
     from newsindex.analysis import NewsTokenizer, news_analyzer
 

@@ -294,3 +294,11 @@ def test_cli_learn_without_labels_is_a_clear_error(tmp_path):
     assert not (tmp_path / "plain.idx" / MODEL_FILE).exists()
     code, out = _cli("learn", str(tmp_path / "missing.idx"))
     assert code == 1 and "no index at" in out
+
+
+def test_the_index_keeps_the_learners_minimum_of_examples():
+    """index.py holds a copy of MIN_EXAMPLES so opening an index doesn't import the learner."""
+    from newsindex import index
+    from newsindex.tagging import learn
+
+    assert index.MIN_EXAMPLES == learn.MIN_EXAMPLES

@@ -137,3 +137,14 @@ def test_an_exclusion_narrows_a_match_any_search_too(small_index, text):
     anywhere = set().union(*(small_index.ids(w) for w in words))
     assert found and found <= anywhere
     assert not found & set(small_index.ids("hong"))
+
+
+def test_a_query_longer_than_the_limit_is_refused_naming_the_limit(small_index):
+    """A pasted document as a query (10,000 words took 55 s) is refused, naming the limit."""
+    from newsindex.query import MAX_QUERY_WORDS
+
+    words = ["hong", "kong", "vigil", "police", "journalist"] * (MAX_QUERY_WORDS // 5)
+    assert len(words) == MAX_QUERY_WORDS
+    assert small_index.search(" ".join(words), match="any").total > 0  # at the limit: answered
+    with pytest.raises(QueryError, match=f"10,000 words; at most {MAX_QUERY_WORDS:,}"):
+        small_index.search(" ".join(words * 10), match="any")

@@ -255,3 +255,17 @@ def test_a_malformed_taxonomy_is_a_taxonomy_error_naming_the_file(tmp_path):
     broken.write_text("{", encoding="utf-8")
     with pytest.raises(TaxonomyError, match="broken.json"):
         load_taxonomy(broken)
+
+
+def test_country_names_read_from_pycountrys_file_are_pycountrys_names():
+    """country_name reads pycountry's ISO 3166 file instead of importing pycountry (start-up
+    time of a search); every code's display name is still the one pycountry gives."""
+    import pycountry
+
+    from newsindex.tagging.countries import _DISPLAY_NAMES, country_name
+
+    codes = [c.alpha_2 for c in pycountry.countries]
+    assert len(codes) > 200
+    for c in pycountry.countries:
+        assert country_name(c.alpha_2) == (_DISPLAY_NAMES.get(c.alpha_2) or getattr(c, "common_name", None) or c.name)
+    assert country_name("XX") == "XX"

@@ -11,21 +11,26 @@ faster than four chained generators (see benchmarks/). The class lives at a stab
 path because Whoosh pickles the analyzer into the index; it drops its stemmer and cache
 when pickled and rebuilds them lazily.
 
-NLTK is imported lazily (it costs ~180 ms) and only its Snowball/Porter stemmers are used:
-they need no downloaded ``nltk_data``.
+Only NLTK's Snowball/Porter stemmers are used (they need no downloaded ``nltk_data``), loaded
+on their own when first needed rather than through ``import nltk`` (see snowball_stemmer).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
+import threading
+import types
 import unicodedata
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from whoosh.analysis import Token, Tokenizer
 
-__all__ = ["NewsTokenizer", "news_analyzer", "analyze", "stopwords", "SNOWBALL_LANGUAGES", "fold"]
+__all__ = ["NewsTokenizer", "news_analyzer", "analyze", "stopwords", "SNOWBALL_LANGUAGES", "fold", "snowball_stemmer"]
 
 #: Languages the Snowball stemmer knows (NLTK's list, with "porter" for the classic Porter stemmer).
 SNOWBALL_LANGUAGES: tuple[str, ...] = (
@@ -85,6 +90,87 @@ def stopwords(language: str = "english") -> frozenset[str]:
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+_LOADING = threading.Lock()
+
+
+@lru_cache(maxsize=None)
+def snowball_stemmer(language: str) -> Callable[[str], str]:
+    """NLTK's Snowball stemmer for ``language`` (its ``stem`` method), loaded on its own.
+
+    ``import nltk`` runs NLTK's package ``__init__``, which imports nearly all of NLTK (numpy,
+    its corpus readers, ...): ~0.3-0.4 s, more than the rest of a search. The stemmer is three
+    small modules (nltk/stem/snowball.py and the porter, api, util modules it imports), so
+    they are loaded under empty stand-ins for the ``nltk``, ``nltk.stem`` and ``nltk.corpus``
+    packages (~15 ms), then every ``nltk`` entry this put in ``sys.modules`` is taken out again,
+    so a later ``import nltk`` anywhere in the process is NLTK's own, whole. The stemmer is
+    NLTK's very code, so terms are the same as through a full import (tests/test_analysis.py
+    compares them); if the light load fails (another NLTK layout), NLTK is imported whole.
+    """
+    if "nltk" not in sys.modules:
+        with _LOADING:  # the stand-ins are process-wide for the few ms of the load
+            stem = _light_snowball(language)
+        if stem is not None:
+            return stem
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer(language).stem
+
+
+class _DeferredRedos(types.ModuleType):
+    """A stand-in for ``nltk.redos`` (NLTK's guarded regular expressions) that imports the real
+    one when first called. Importing it imports the ``regex`` package (~13 ms), and the English
+    stemmer never calls it: only the Arabic stemmer's patterns (compiled when snowball.py is
+    loaded, so :class:`_DeferredPattern` compiles them on first use) and the demos do. When
+    something does call it, it is NLTK's own module doing the work, so results are the same."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if name == "compile":
+            return lambda *args, **kwargs: _DeferredPattern(args, kwargs)
+        return lambda *args, **kwargs: _real_redos(name)(*args, **kwargs)
+
+
+class _DeferredPattern:
+    def __init__(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        self._args, self._kwargs = args, kwargs
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # ABCMeta asks every class attribute for __isabstractmethod__
+            raise AttributeError(name)
+        compiled = self.__dict__.get("_compiled")
+        if compiled is None:
+            compiled = self.__dict__["_compiled"] = _real_redos("compile")(*self._args, **self._kwargs)
+        return getattr(compiled, name)
+
+
+def _real_redos(name: str) -> Any:
+    from nltk import redos  # NLTK imported whole (the stand-ins are gone by the time a stem runs)
+
+    return getattr(redos, name)
+
+
+def _light_snowball(language: str) -> Callable[[str], str] | None:
+    spec = importlib.util.find_spec("nltk")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    root = Path(list(spec.submodule_search_locations)[0])
+    try:
+        for name, folder in (("nltk", root), ("nltk.stem", root / "stem"), ("nltk.corpus", root / "corpus")):
+            stand_in = types.ModuleType(name)
+            stand_in.__path__ = [str(folder)]
+            sys.modules[name] = stand_in
+        sys.modules["nltk.corpus"].stopwords = None  # type: ignore[attr-defined]  # (only read with ignore_stopwords=True)
+        sys.modules["nltk.redos"] = _DeferredRedos("nltk.redos")
+        module = importlib.import_module("nltk.stem.snowball")
+        return module.SnowballStemmer(language).stem  # type: ignore[no-any-return]
+    except Exception:  # noqa: BLE001 - any failure: import NLTK the ordinary way
+        return None
+    finally:
+        for name in [n for n in sys.modules if n == "nltk" or n.startswith("nltk.")]:
+            del sys.modules[name]
+
+
 def _is_caps(word: str) -> bool:
     return len(word) >= 2 and word.isupper()
 
@@ -125,9 +211,7 @@ class NewsTokenizer(Tokenizer):
 
     def _stemmer(self) -> Callable[[str], str]:
         if self._stem is None:
-            from nltk.stem.snowball import SnowballStemmer  # lazy: importing nltk costs ~180 ms
-
-            self._stem = SnowballStemmer(self.language).stem
+            self._stem = snowball_stemmer(self.language)
         return self._stem
 
     def term(self, word: str) -> str:
@@ -208,6 +292,31 @@ class NewsTokenizer(Tokenizer):
                 token.text = extra
                 yield token
             pos += 1
+
+    def spans(self, value: str) -> Iterator[tuple[int, int, str]]:
+        """(startchar, endchar, term) for each token ``self(value, chars=True, mode="index",
+        removestops=False)`` yields, without Token objects: what highlighting reads
+        (highlight.py; about a third of a highlighted search was the Token stream's attribute
+        writes). Lazy, so a reader that has its snippet stops the analysis. Must stay in step
+        with the generator (tests/test_analysis.py compares the two). With stopwords kept, a
+        stopword's term is its folded text whether or not it is an acronym, so no look-around.
+        """
+        term = self.term
+        for match in _TOKEN.finditer(value):
+            kind = match.lastgroup
+            raw = match.group()
+            start, end = match.span()
+            if kind == "word":
+                text = term(raw)
+                yield start, end, (fold(raw) if text is _STOPPED or text == "" else text)
+            elif kind == "acronym":
+                yield start, end, fold(raw.replace(".", ""))
+            else:  # a hashtag, and in the index the word too
+                text = fold(raw)
+                yield start, end, text
+                extra = term(raw[1:]) or fold(raw[1:])
+                if extra and extra != text:
+                    yield start, end, extra
 
     def terms(self, value: str, mode: str = "index") -> list[str]:
         """The term texts ``self(value, mode=mode)`` yields, as a list, without Token objects."""

@@ -12,33 +12,18 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 import click
 
-from newsindex import (
-    FORMATS,
-    Hit,
-    NewsIndex,
-    NewsIndexError,
-    QueryError,
-    Release,
-    SearchResults,
-    SourceError,
-    analyze,
-    load_releases,
-    load_sample,
-    load_taxonomy,
-    tag_countries,
-    tag_issues,
-)
+# Only what every command needs is imported here: the readers, the taggers, NLTK, the
+# exporters are imported by the commands that use them, so `newsindex search` starts only the
+# index and the query side (tests/test_cli_startup.py checks the modules a search loads).
+from newsindex import FORMATS, Hit, NewsIndex, NewsIndexError, QueryError, Release, SearchResults, SourceError
 
 from newsindex.cli_progress import Progress, Working, on_terminal
 from newsindex.cli_rejects import RejectLog
-from newsindex.export import write_csv, write_jsonl
 from newsindex.index import DEFAULT_BATCH_SIZE
-from newsindex.timeline import bars
-from newsindex.timeline import plot as plot_timeline
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -180,6 +165,7 @@ def demo(query: str, limit: int, as_json: bool) -> None:
       newsindex demo "hong kong"
       newsindex demo "death penalty" --json
     """
+    from newsindex.sources import load_sample
     with NewsIndex.in_memory() as index:
         index.add(load_sample())
         results = index.search(query, limit=limit, facets=("country", "issue", "year", "type"))
@@ -221,6 +207,8 @@ def index_command(index_path: str, sources: tuple[str, ...], format_: str | None
       newsindex index releases.idx newsroom.txt --source "Amnesty USA"
       newsindex index releases.idx newsroom.txt export.jsonl --rejects rejects.jsonl
     """
+    from newsindex.sources import load_releases
+    from newsindex.tagging import load_taxonomy
     started = time.monotonic()
     path = Path(index_path)
     if not path.exists() and not path.parent.is_dir():
@@ -291,11 +279,12 @@ def _interrupted(path: Path, before: int, strict: bool) -> None:
 @click.option("--facet", "facet_names", multiple=True, type=click.Choice(FACET_CHOICES), help="Facets to count (default: country, issue, year).")
 @click.option("--fuzzy", is_flag=True, help="Also match words within 1-2 letters of each query word (misspellings).")
 @click.option("--boost-recent", type=click.FloatRange(min=0, min_open=True), metavar="DAYS", help="Favour recent releases: relevance halves its recency part every DAYS days.")
+@click.option("--feedback", is_flag=True, help="Re-rank with words of the first hits (pseudo-relevance feedback; for long questions, off for news).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON document: query, total, hits, facets, suggestions.")
 @click.option("--jsonl", "as_jsonl", is_flag=True, help="JSON Lines: one hit object per line, nothing else (for jq -c, grep, line tools).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print the hits as CSV (one row per hit).")
 @handle_errors
-def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], speaker: tuple[str, ...], since: str | None, until: str | None, sort: str, match: str, limit: int, page: int, facet_names: tuple[str, ...], fuzzy: bool, boost_recent: float | None, as_json: bool, as_jsonl: bool, as_csv: bool) -> None:
+def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[str, ...], type_: tuple[str, ...], source: tuple[str, ...], speaker: tuple[str, ...], since: str | None, until: str | None, sort: str, match: str, limit: int, page: int, facet_names: tuple[str, ...], fuzzy: bool, boost_recent: float | None, feedback: bool, as_json: bool, as_jsonl: bool, as_csv: bool) -> None:
     """Search INDEX. An empty QUERY lists releases (newest first) matching the filters.
 
     \b
@@ -317,9 +306,12 @@ def search(index_path: str, query: str, country: tuple[str, ...], issue: tuple[s
         results = index.search(
             query, **_filters(country, issue, type_, source, since, until, speaker), sort=sort, match=match,  # type: ignore[arg-type]
             limit=limit, page=page, facets=facet_names or ("country", "issue", "year"), fuzzy=fuzzy, boost_recent=boost_recent,
+            feedback=feedback,
         )
         hints = _filter_hints(index, index_path, country, issue) if not results.total else []
     if as_csv:
+        from newsindex.export import write_csv
+
         write_csv(results.hits, sys.stdout)
         return
     if as_jsonl:
@@ -536,6 +528,7 @@ def analyze_command(text: str, language: str, as_query: bool) -> None:
     Example:
       newsindex analyze "Women’s rights in the U.S. #MeToo COVID-19"
     """
+    from newsindex.analysis import analyze
     click.echo(" ".join(analyze(text, language=language, mode="query" if as_query else "index")))
 
 
@@ -557,6 +550,8 @@ def tag_command(source: str, format_: str | None, taxonomy: str | None, extend: 
       echo "LAGOS, Nigeria - Police fired on protesters..." | newsindex tag
       newsindex tag export.jsonl --json
     """
+    from newsindex.sources import load_releases
+    from newsindex.tagging import load_taxonomy, tag_countries, tag_issues
     tax = load_taxonomy(taxonomy, extend=extend) if taxonomy else None
     rejected: list[SourceError] = []
     if source == "-" and format_ is None:
@@ -618,6 +613,8 @@ def similar(index_path: str, release_id: str, country: tuple[str, ...], issue: t
         source_release = index.get(release_id)
         results = index.similar(release_id, limit=limit, **_filters(country, issue, type_, source, since, until, speaker))
     if as_csv:
+        from newsindex.export import write_csv
+
         write_csv(results.hits, sys.stdout)
         return
     if as_json:
@@ -655,6 +652,8 @@ def timeline(index_path: str, query: str, country: tuple[str, ...], issue: tuple
       newsindex timeline releases.idx "hong kong" --by month --since 2021-01-01
       newsindex timeline releases.idx --country CN --by year --png china.png
     """
+    from newsindex.timeline import bars
+    from newsindex.timeline import plot as plot_timeline
     with NewsIndex.open(index_path) as index:
         counts = index.timeline(query, by=by, **_filters(country, issue, type_, source, since, until, speaker))
     total = sum(c.count for c in counts)
@@ -699,6 +698,7 @@ def export_command(index_path: str, query: str, country: tuple[str, ...], issue:
       newsindex index new.idx releases.jsonl
       newsindex export releases.idx "hong kong" --since 2021-01-01 > hk.jsonl
     """
+    from newsindex.export import write_jsonl
     filters = _filters(country, issue, type_, source, since, until, speaker)
     with NewsIndex.open(index_path) as index:
         if query or any(v for v in filters.values()):

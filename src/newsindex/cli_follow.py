@@ -14,7 +14,6 @@ from typing import Any, Iterator
 import click
 
 from newsindex import NewsIndex, Release, SourceError, load_releases
-from newsindex.follow import followed, update
 from newsindex.sources.url import is_url
 
 
@@ -36,6 +35,8 @@ class read_sources:  # noqa: N801  (used like a function by cli.index_command)
         self.failed: list[str] = []  # sources that could not be read at all
 
     def releases(self) -> Iterator[Release]:
+        from newsindex.follow import followed  # the follow store: loaded by the commands that read sources
+
         store = followed(self.index)
         policy = None if self.strict else self.errors
         for source in self.sources:
@@ -54,6 +55,8 @@ class read_sources:  # noqa: N801  (used like a function by cli.index_command)
 
     def committed(self) -> None:
         """The index has committed: save the validators of the URLs read."""
+        from newsindex.follow import followed
+
         followed(self.index).save()
 
 
@@ -75,6 +78,8 @@ def update_command(index_path: str, strict: bool, timeout: float, list_only: boo
       newsindex update releases.idx
       newsindex update releases.idx --list
     """
+    from newsindex.follow import followed, update
+
     with NewsIndex.open(index_path) as index:
         store = followed(index)
         for url in forget:

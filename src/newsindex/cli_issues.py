@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 
-from newsindex import NewsIndex, Taxonomy, load_taxonomy
-from newsindex.tagging import default_taxonomy
+from newsindex import NewsIndex
+
+if TYPE_CHECKING:  # the taxonomy code is imported when the command runs, not when the CLI starts
+    from newsindex.tagging import Taxonomy
 
 __all__ = ["IssueRow", "issue_rows", "issues_command"]
 
@@ -56,6 +59,8 @@ def issues_command(index_path: str | None, taxonomy: str | None, as_json: bool) 
       newsindex issues
       newsindex issues releases.idx
     """
+    from newsindex.tagging import default_taxonomy, load_taxonomy
+
     counts: dict[str, int] | None = None
     labels: dict[str, str] = {}
     if index_path is not None:

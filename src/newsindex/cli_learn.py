@@ -11,8 +11,13 @@ import json
 
 import click
 
-from newsindex import IssuesLearned, NewsIndex
-from newsindex.tagging.learn import MIN_EXAMPLES
+from typing import TYPE_CHECKING
+
+from newsindex import NewsIndex
+from newsindex.index import MIN_EXAMPLES  # (the learner itself is imported when the command runs)
+
+if TYPE_CHECKING:
+    from newsindex import IssuesLearned
 
 __all__ = ["learn_command", "render"]
 

@@ -28,7 +28,6 @@ releases get their given values and where a filter is read, so the two always ag
 
 from __future__ import annotations
 
-import difflib
 import logging
 import re
 import unicodedata
@@ -62,6 +61,13 @@ _ALIAS_WEIGHT = 1.5
 
 
 # ----------------------------------------------------------------------------- countries
+
+
+def _close_matches(word: str, possibilities: list[str], n: int, cutoff: float) -> list[str]:
+    """difflib's close matches, imported when a value is unknown (not on every search)."""
+    import difflib
+
+    return difflib.get_close_matches(word, possibilities, n=n, cutoff=cutoff)
 
 
 def _key(value: str) -> str:
@@ -144,7 +150,7 @@ def normalize_countries(values: Iterable[str]) -> tuple[tuple[str, ...], tuple[s
 def _country_suggestions(value: str) -> list[str]:
     table, names = _country_table()
     key = _key(value)
-    close = difflib.get_close_matches(key, [k for k in table if len(k) > 3], n=3, cutoff=0.75)
+    close = _close_matches(key, [k for k in table if len(k) > 3], n=3, cutoff=0.75)
     out = []
     for match in close:
         code = table[match]
@@ -267,7 +273,7 @@ def issue_filter(values: Iterable[str], indexed: Mapping[str, object] | Iterable
         slug = known_slug or issue_slug(value)
         if known_slug is None and slug not in present:
             known = sorted(present | set(_issue_table(taxonomy)[0].values()))
-            close = difflib.get_close_matches(issue_slug(value), known, n=3, cutoff=0.6)
+            close = _close_matches(issue_slug(value), known, n=3, cutoff=0.6)
             raise UnknownFacetValueError("issue", value, close, "see `newsindex facets INDEX --field issue` for the issues of this index")
         if slug not in out:
             out.append(slug)
@@ -288,7 +294,7 @@ def source_filter(values: Iterable[str], indexed: Mapping[str, object] | Iterabl
     for value in values:
         matches = by_key.get(issue_slug(value))
         if not matches:
-            close = difflib.get_close_matches(issue_slug(value), list(by_key), n=3, cutoff=0.6)
+            close = _close_matches(issue_slug(value), list(by_key), n=3, cutoff=0.6)
             names = [by_key[k][0] for k in close]
             raise UnknownFacetValueError("source", value, names, "see `newsindex facets INDEX --field source` for the sources of this index")
         out.extend(m for m in matches if m not in out)

@@ -8,13 +8,16 @@ facets most frequent first, then by value.
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from .results import FacetCount
 from .schema import TIME_FACETS
 from .snapshot import Snapshot
-from .tagging import Taxonomy, country_name, issue_label
 from .tagging.speakers import speaker_slug
 from .timeline import fill_gaps
+
+if TYPE_CHECKING:
+    from .tagging.issues import Taxonomy
 
 __all__ = ["count", "facet_label"]
 
@@ -27,9 +30,9 @@ def count(snap: Snapshot, name: str, docs: frozenset[int], taxonomy: Taxonomy | 
     Walks whichever side is smaller: the documents (their values) or the facet's values (their
     documents, intersected with ``docs``).
     """
-    by_doc = snap.values_by_doc[name]
     counter: Counter[str] = Counter()
     if len(docs) * 4 < len(snap.docs_by_value[name]):
+        by_doc = snap.values_by_doc[name]
         for n in docs:
             counter.update(by_doc.get(n, ()))
     else:
@@ -63,8 +66,12 @@ def speaker_name(snap: Snapshot, slug: str) -> str:
 def facet_label(name: str, value: str, taxonomy: Taxonomy | None = None) -> str:
     """The display name of a facet value ("HK" → "Hong Kong", "death-penalty" → "Death penalty")."""
     if name == "country":
+        from .tagging.names import country_name  # a dict and pycountry's file, not the tagger
+
         return country_name(value)
     if name == "issue":
+        from .tagging.issues import issue_label
+
         return issue_label(value, taxonomy)
     if name == "type":
         return value.replace("-", " ").capitalize()

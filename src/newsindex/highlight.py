@@ -7,7 +7,7 @@ as they were indexed and compared with the query's terms, so highlighting agrees
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from whoosh import query as wq
 
@@ -41,12 +41,16 @@ def matched_tokens(text: str, terms: frozenset[str], analyzer: Any) -> list[tupl
     found: list[tuple[int, int, str]] = []
     reach = SNIPPET_CHARS - SNIPPET_LEAD
     stop_at: int | None = None
-    for token in analyzer(text[:SNIPPET_SCAN_CHARS], chars=True, mode="index", removestops=False):
-        if stop_at is not None and token.startchar >= stop_at:
+    head = text[:SNIPPET_SCAN_CHARS]
+    if hasattr(analyzer, "spans"):  # newsindex's own analyzer: tuples, no Token objects
+        tokens: Iterator[tuple[int, int, str]] = analyzer.spans(head)
+    else:
+        tokens = ((t.startchar, t.endchar, t.text) for t in analyzer(head, chars=True, mode="index", removestops=False))
+    for span in tokens:
+        if stop_at is not None and span[0] >= stop_at:
             break
-        if token.text not in terms:
+        if span[2] not in terms:
             continue
-        span = (token.startchar, token.endchar, token.text)
         if found and found[-1][:2] == span[:2]:
             continue  # "#MeToo" is indexed twice at one place: mark it once
         found.append(span)

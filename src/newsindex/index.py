@@ -37,7 +37,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from whoosh import index as windex
 from whoosh.filedb.filestore import FileStorage, RamStorage
@@ -48,7 +48,6 @@ from ._version import __version__
 from .errors import IndexExistsError, IndexLockedError, IndexNotFoundError, IndexVersionError, SourceError
 from .facets import facet_label  # noqa: F401  (was defined here)
 from .highlight import SNIPPET_CHARS  # noqa: F401  (was defined here)
-from .pipeline import CHUNK, PARALLEL_ABOVE, Lookahead, SubWriter, default_workers, extract_facets, with_facets
 from .query import Match
 from .ranking import scorer
 from .records import Release
@@ -57,11 +56,17 @@ from .schema import FACET_FIELDS, SCHEMA_VERSION, TIME_FACETS, Facets, build_sch
 from .search import SCORE_DIRECTLY_BELOW, DateLike, FilterValue, Sort  # noqa: F401
 from .search import all_scores as _all_scores  # noqa: F401  (was defined here; tests import it)
 from .snapshot import Snapshot
-from .tagging import Taxonomy, default_taxonomy, load_taxonomy
 from .timeline import fill_gaps
-from .writing import segment_writer
-from .tagging.learn import MIN_EXAMPLES, IssueModel
-from .tagging.learned import MODEL_FILE, IssuesLearned, index_model, learn_from_archive
+
+if TYPE_CHECKING:  # the writing side (pipeline, taggers, the learner) is imported by add(): a search never needs it
+    from .pipeline import SubWriter
+    from .tagging.issues import Taxonomy
+    from .tagging.learn import IssueModel
+    from .tagging.learned import IssuesLearned
+
+#: The fewest labelled releases a learned issue needs (tagging.learn.MIN_EXAMPLES, checked
+#: equal by the tests; a copy so that opening an index doesn't import the learner).
+MIN_EXAMPLES = 5
 
 __all__ = ["NewsIndex", "IndexStats", "Sort"]
 
@@ -120,6 +125,8 @@ class IndexStats:
 def _taxonomy_spec(taxonomy: Taxonomy | str | os.PathLike[str] | None) -> dict[str, Any] | None:
     if taxonomy is None:
         return None
+    from .tagging.issues import Taxonomy, load_taxonomy
+
     if not isinstance(taxonomy, Taxonomy):
         taxonomy = load_taxonomy(taxonomy)
     return taxonomy.to_mapping()
@@ -224,6 +231,8 @@ class NewsIndex:
         self._path = path
         self._meta = dict(meta)
         spec = self._meta.get("taxonomy")
+        if spec:
+            from .tagging.issues import Taxonomy
         self._taxonomy: Taxonomy | None = Taxonomy.from_mapping(spec, f"{path or 'index'} taxonomy") if spec else None
         self._lock = threading.RLock()
         self._snapshot: Snapshot | None = None
@@ -346,6 +355,8 @@ class NewsIndex:
     @property
     def taxonomy(self) -> Taxonomy:
         """The issue taxonomy this index extracts issues with."""
+        from .tagging.issues import default_taxonomy
+
         return self._taxonomy or default_taxonomy()
 
     def close(self) -> None:
@@ -497,6 +508,8 @@ class NewsIndex:
         (integrity.sweep: only safe before this call's second writing process starts)."""
         from whoosh.util.filelock import try_for
 
+        from .writing import segment_writer
+
         try:
             # The lock first, then the sweep, then the writer (which makes its scratch folder).
             lock = self._ix.lock("WRITELOCK")
@@ -554,11 +567,15 @@ class NewsIndex:
         """
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
+        from .pipeline import CHUNK, PARALLEL_ABOVE, Lookahead, SubWriter, default_workers, extract_facets, with_facets
+
         with self._lock:
             snap = self._current()
             existing = snap.docnum_by_id
             sub: SubWriter | None = None
             pairs: Any = None
+            from .tagging.learned import index_model
+
             model = index_model(self._path) if self._path is not None else self._issue_model  # issues learned here
             items = Lookahead(releases)
             use_sub = False
@@ -695,6 +712,8 @@ class NewsIndex:
         Given issues always win. Needs scikit-learn (``newsindex[learn]``); ModelError when no
         label has ``min_examples`` labelled releases (rarer labels are reported, not learned).
         """
+        from .tagging.learned import MODEL_FILE, learn_from_archive
+
         with self._lock:
             writer = self._writer(timeout)  # first: no other writer changes the releases meanwhile
             try:
@@ -784,6 +803,7 @@ class NewsIndex:
         match: Match = "all",
         fuzzy: bool = False,
         boost_recent: float | None = None,
+        feedback: bool = False,
     ) -> SearchResults:
         """Search releases. Filters combine as AND across facets and OR within one.
 
@@ -797,7 +817,10 @@ class NewsIndex:
         also matches words within one or two edits of each query word (spelling.py);
         ``boost_recent=H`` multiplies relevance by a recency factor with a half-life of H days
         (recency.py). When fewer than 3 releases match, ``results.suggestions`` holds corrected
-        queries that find more ("Tiananmin" → "Tiananmen"). Executed by search.execute.
+        queries that find more ("Tiananmin" → "Tiananmen"). ``feedback=True`` re-ranks the
+        matches by pseudo-relevance feedback (RM3: the words of the first few hits join the
+        query's; feedback.py): for long questions over abstracts, it adds no releases and is
+        off by default because it hurts short texts and news. Executed by search.execute.
         """
         request = _search.SearchRequest.build(
             query,
@@ -812,6 +835,7 @@ class NewsIndex:
             match=match,
             fuzzy=fuzzy,
             boost_recent=boost_recent,
+            feedback=feedback,
         )
         with self._lock:
             return _search.execute(self._current(), request, self._taxonomy)

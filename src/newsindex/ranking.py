@@ -6,18 +6,21 @@ gives the same list: higher score first, then newer date first (undated last), t
 
 from __future__ import annotations
 
+import copy
 from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from math import log
+from typing import Any, Sequence
 
 from whoosh import query as wq
 from whoosh import scoring
 
 from .multiterm import TermsFilter
 
-__all__ = ["TITLE_BOOST", "SUMMARY_BOOST", "BODY_BOOST", "BM25_K1", "BM25_B", "scorer", "TermScores", "read_postings", "field_lengths", "length_column"]
+__all__ = ["TITLE_BOOST", "SUMMARY_BOOST", "BODY_BOOST", "BM25_K1", "BM25_B", "BM25Params", "DEFAULT_PARAMS", "NewsBM25F", "scorer", "weigh_query", "TermScores", "read_postings", "field_lengths", "length_column"]
 
 #: Headlines carry the topic, so a title match counts more — but modestly: on standard test
 #: collections field boosts above ~1.5 hurt (one title word starts to outweigh a body that is
@@ -41,9 +44,79 @@ BM25_B = 0.75
 #: weighted by how rare it is), which is what a long natural-language query needs.
 
 
-def scorer() -> scoring.WeightingModel:
+@dataclass(frozen=True, slots=True)
+class BM25Params:
+    """The free parameters of the ranking, in one value so a variant can be measured beside
+    today's (benchmarks/bench_relevance.py) and both scoring paths read the same numbers.
+
+    ``k1``/``b`` apply to every text field unless ``field_k1``/``field_b`` name one
+    (``(("title", 0.5),)``). ``idf`` is "whoosh" (log(N / (df + 1)) + 1, Whoosh's own) or
+    "robertson" (log(1 + (N - df + 0.5) / (df + 0.5)), Lucene's). ``min_length`` floors a
+    field's length at that fraction of the average (0: off), so a one-line document is not
+    rewarded as if every word in it were the topic.
+    """
+
+    k1: float = BM25_K1
+    b: float = BM25_B
+    field_k1: tuple[tuple[str, float], ...] = ()
+    field_b: tuple[tuple[str, float], ...] = ()
+    idf: str = "whoosh"
+    min_length: float = 0.0
+
+    def k1_of(self, fieldname: str) -> float:
+        return dict(self.field_k1).get(fieldname, self.k1)
+
+    def b_of(self, fieldname: str) -> float:
+        return dict(self.field_b).get(fieldname, self.b)
+
+    def idf_of(self, df: int, count: int) -> float:
+        if self.idf == "robertson":
+            return log(1 + (count - df + 0.5) / (df + 0.5))
+        return log(count / (df + 1)) + 1
+
+    def norms(self, fieldname: str, lengths: Sequence[int], avgfl: float) -> list[float]:
+        """Per document, BM25's length normalisation K1 * ((1 - B) + B * fl / avgfl)."""
+        k1, b = self.k1_of(fieldname), self.b_of(fieldname)
+        floor = self.min_length * avgfl
+        return [k1 * ((1 - b) + b * max(fl, floor) / avgfl) for fl in lengths]
+
+
+#: What every search uses (the figures behind each value: benchmarks/bench_relevance.py).
+DEFAULT_PARAMS = BM25Params()
+
+
+class NewsBM25F(scoring.BM25F):
+    """Whoosh's BM25F with :class:`BM25Params`: what Whoosh scores (phrases, prefixes, its own
+    collector) equals what the term tables below score."""
+
+    def __init__(self, params: BM25Params = DEFAULT_PARAMS) -> None:
+        super().__init__(B=params.b, K1=params.k1)
+        self.params = params
+
+    def idf(self, searcher: Any, fieldname: str, text: str) -> float:
+        parent = searcher.get_parent()
+        return self.params.idf_of(parent.doc_frequency(fieldname, text), parent.doc_count_all())
+
+    def scorer(self, searcher: Any, fieldname: str, text: str, qf: int = 1) -> scoring.BaseScorer:
+        if not searcher.schema[fieldname].scorable:
+            return scoring.WeightScorer.for_(searcher, fieldname, text)
+        return _Scorer(searcher, fieldname, text, self.params, qf=qf)
+
+
+class _Scorer(scoring.BM25FScorer):
+    def __init__(self, searcher: Any, fieldname: str, text: str, params: BM25Params, qf: int = 1) -> None:
+        self.floor = params.min_length * (searcher.get_parent().avg_field_length(fieldname) or 1)
+        super().__init__(searcher, fieldname, text, params.b_of(fieldname), params.k1_of(fieldname), qf=qf)
+
+    def _score(self, weight: float, length: int) -> float:
+        return scoring.bm25(self.idf, weight, max(length, self.floor), self.avgfl, self.B, self.K1)
+
+
+def scorer(params: BM25Params = DEFAULT_PARAMS) -> scoring.WeightingModel:
     """The weighting model every search uses."""
-    return scoring.BM25F(B=BM25_B, K1=BM25_K1)
+    if params == BM25Params():
+        return scoring.BM25F(B=params.b, K1=params.k1)
+    return NewsBM25F(params)
 
 
 # ------------------------------------------------------------------------ scoring from postings
@@ -111,8 +184,9 @@ class TermScores:
     500,000-release archive without evicting each other.
     """
 
-    def __init__(self, searcher: Any, *, budget: int = 8_000_000) -> None:
+    def __init__(self, searcher: Any, *, budget: int = 8_000_000, params: BM25Params = DEFAULT_PARAMS) -> None:
         self._searcher = searcher
+        self.params = params
         self._budget = budget
         self._size = 0
         self._tables: dict[tuple[str, bytes], tuple[array, array]] = {}
@@ -210,8 +284,9 @@ class TermScores:
         if not field.scorable:  # Whoosh scores a keyword term by its posting weight
             scores = array("d", weights)
         else:
-            idf = self._searcher.idf(term.fieldname, text)
-            k1p1 = BM25_K1 + 1
+            searcher = self._searcher
+            idf = self.params.idf_of(searcher.doc_frequency(term.fieldname, text), searcher.doc_count_all())
+            k1p1 = self.params.k1_of(term.fieldname) + 1
             norms = self._norm(term.fieldname)
             # idf * ((tf * (K1 + 1)) / (tf + norm)): Whoosh's bm25(), term for term.
             scores = array("d", [idf * ((w * k1p1) / (w + norms[n])) for n, w in zip(ids, weights)])
@@ -234,7 +309,7 @@ class TermScores:
             searcher = self._searcher
             avgfl = searcher.avg_field_length(fieldname) or 1
             lengths = field_lengths(searcher, fieldname)
-            norms = [BM25_K1 * ((1 - BM25_B) + BM25_B * fl / avgfl) for fl in lengths]
+            norms = self.params.norms(fieldname, lengths, avgfl)
             self._norms[fieldname] = norms
         return norms
 
@@ -272,3 +347,33 @@ def length_column(perdoc: Any, fieldname: str, count: int) -> list[int] | None:
     stored = min(column._count, count)
     data = raw.get(column._basepos, stored) if stored else b""
     return [table[b] for b in data] + [0] * (count - stored)
+
+
+# ------------------------------------------------------------------------ long questions
+
+
+def weigh_query(query: wq.Query, counts: Mapping[str, int], *, scale: str = "log") -> wq.Query:
+    """``query`` with each word asked more than once weighted up (``counts``: term -> times).
+
+    Whoosh's parser keeps a repeated word once, so a long natural-language question that
+    names its topic three times ("retrieval ... retrieval systems ... retrieve") weighs it like
+    any word said once. Here a term asked n times is boosted by 1 + ln(n) ("log") or n
+    ("linear", classic BM25 with a large k3). Matching is unchanged: only boosts move.
+    """
+    if not any(c > 1 for c in counts.values()):
+        return query
+
+    def weigh(node: wq.Query) -> wq.Query:
+        if type(node) is wq.Term:
+            n = counts.get(node.text, 1)
+            if n > 1:
+                node = copy.copy(node)
+                node.boost *= {"log": 1 + log(n), "halflog": 1 + 0.5 * log(n), "sqrt": n**0.5}.get(scale, n)
+            return node
+        if isinstance(node, (wq.Or, wq.And)):
+            rebuilt = copy.copy(node)
+            rebuilt.subqueries = [weigh(q) for q in node.subqueries]
+            return rebuilt
+        return node
+
+    return weigh(query)

@@ -16,7 +16,7 @@ import bisect
 import datetime as _dt
 import heapq
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Sequence
 
 from whoosh import query as wq
 
@@ -29,11 +29,12 @@ from .query import Match, parse_query
 from .recency import check_half_life, rank_by_recency
 from .results import Hit, SearchResults
 from .schema import FACET_FIELDS, from_stored
-from .similar import key_terms, key_terms_query, rank_similar
 from .snapshot import Snapshot
 from .spelling import SUGGEST_BELOW, expand_fuzzy, expanded_terms, fuzzify, suggest
-from .tagging import Taxonomy
 from .tagging.speakers import speaker_slug
+
+if TYPE_CHECKING:
+    from .tagging.issues import Taxonomy
 
 __all__ = ["SearchRequest", "execute", "select", "prepare", "similar", "FILTERS", "Sort"]
 
@@ -98,6 +99,7 @@ class SearchRequest:
     match: Match = "all"
     fuzzy: bool = False
     boost_recent: float | None = None
+    feedback: bool = False
 
     @classmethod
     def build(
@@ -115,6 +117,7 @@ class SearchRequest:
         match: Match = "all",
         fuzzy: bool = False,
         boost_recent: float | None = None,
+        feedback: bool = False,
     ) -> SearchRequest:
         """Check the arguments (ValueError/TypeError say which is wrong) and normalise the filters."""
         if sort not in ("relevance", "newest", "oldest"):
@@ -123,6 +126,8 @@ class SearchRequest:
             boost_recent = check_half_life(boost_recent)
             if sort != "relevance":
                 raise ValueError(f"boost_recent re-ranks by relevance; it does not apply to sort={sort!r}")
+        if feedback and sort != "relevance":
+            raise ValueError(f"feedback re-ranks by relevance; it does not apply to sort={sort!r}")
         if isinstance(facets, str):
             facets = (facets,)
         unknown = [f for f in facets if f not in FACET_FIELDS]
@@ -134,7 +139,7 @@ class SearchRequest:
             raise ValueError("limit must be an integer >= 0")
         values = {name: as_values(filters.get(name), name) for name in FILTERS}
         date_range = (as_date(since, "since"), as_date(until, "until"))
-        return cls(query, values, date_range, sort, page, limit, tuple(facets), highlight, match, fuzzy, boost_recent)
+        return cls(query, values, date_range, sort, page, limit, tuple(facets), highlight, match, fuzzy, boost_recent, bool(feedback))
 
 
 # --------------------------------------------------------------------------- execution
@@ -166,13 +171,14 @@ def execute(snap: Snapshot, request: SearchRequest, taxonomy: Taxonomy | None = 
         order = by_date(snap, matched, newest=(sort != "oldest"))
     else:
         matched = matching(snap, parsed, allowed_docs)
+        scoring = with_feedback(snap, parsed, allowed_docs, matched, query) if request.feedback and sort == "relevance" else parsed
         if sort == "relevance" and request.boost_recent:
             newest = snap.by_date[-1][0] if snap.by_date else None
             order, scores = rank_by_recency(
-                all_scores(snap, parsed, allowed_docs, matched), half_life=request.boost_recent, ids=snap.ids, dates=snap.dates, newest=newest
+                all_scores(snap, scoring, allowed_docs, matched), half_life=request.boost_recent, ids=snap.ids, dates=snap.dates, newest=newest
             )
         elif sort == "relevance":
-            order, scores = by_score(snap, parsed, allowed_docs, page * limit, matched)
+            order, scores = by_score(snap, scoring, allowed_docs, page * limit, matched)
         else:
             order = by_date(snap, matched, newest=(sort == "newest"))
             scores = {}
@@ -195,6 +201,17 @@ def execute(snap: Snapshot, request: SearchRequest, taxonomy: Taxonomy | None = 
 
         suggestions = suggest(query, snap.searcher, count, len(matched))
     return SearchResults(query=query, hits=hits, total=len(matched), page=page, limit=limit, sort=sort, facets=counts, suggestions=suggestions)
+
+
+def with_feedback(snap: Snapshot, parsed: wq.Query, allowed_docs: set[int] | None, matched: frozenset[int], query: str) -> wq.Query:
+    """``parsed`` expanded by pseudo-relevance feedback (feedback.py) from its own first
+    ranking; it scores ``matched`` and never matches more."""
+    from . import feedback  # opt-in: a search without it never loads it
+
+    first, first_scores = by_score(snap, parsed, allowed_docs, feedback.FEEDBACK_DOCS, matched)
+    asked = feedback.question_terms(parsed, query, snap.searcher.schema["body"].analyzer)
+    expanded = feedback.expand(snap.searcher, asked, first, first_scores)
+    return expanded if expanded is not None else parsed
 
 
 def select(snap: Snapshot, query: str, *, match: Match, fuzzy: bool, filters: Mapping[str, Any], taxonomy: Taxonomy | None = None) -> frozenset[int]:
@@ -235,6 +252,8 @@ def similar(snap: Snapshot, release_id: str, *, limit: int, page: int, filters: 
         raise ValueError(f"no release with id {release_id!r} in this index (see `newsindex search` for ids)")
     active = {name: value for name, value in filters.items() if value}
     allowed_docs = select(snap, "", match="all", fuzzy=False, filters=active, taxonomy=taxonomy) if active else None
+    from .similar import key_terms, key_terms_query, rank_similar  # only `similar` needs it
+
     related = key_terms_query(key_terms(snap.searcher, docnum))
     ranked: list[tuple[int, float]] = []
     if related is not None and (allowed_docs is None or allowed_docs):

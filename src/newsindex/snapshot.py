@@ -9,7 +9,7 @@ builds one per commit and replaces it when the index changes; search.py reads it
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from whoosh import query as wq
 
@@ -35,40 +35,46 @@ def _column(reader: Any, size: int) -> list[str]:
 
 
 class _FacetTables:
-    """Per-field facet tables of a reader, built on first use of each field."""
+    """Per-field facet tables of a reader, built on first use of each field.
+
+    value -> docnums is read from the postings; docnum -> values is derived from it only when
+    asked (a count over a large result set, the default search's, walks the values, so the
+    first search after open does not pay for the other table)."""
 
     def __init__(self, reader: Any) -> None:
         self._reader = reader
         self._by_value: dict[str, dict[str, frozenset[int]]] = {}
         self._by_doc: dict[str, dict[int, tuple[str, ...]]] = {}
-        self.by_value = _LazyMapping(self, self._by_value)
-        self.by_doc = _LazyMapping(self, self._by_doc)
+        self.by_value = _LazyMapping(self.build, self._by_value)
+        self.by_doc = _LazyMapping(self.build_by_doc, self._by_doc)
 
     def build(self, name: str) -> None:
         if name not in FACET_FIELDS:
             raise KeyError(name)
         reader = self._reader
         by_value: dict[str, frozenset[int]] = {}
-        by_doc: dict[int, list[str]] = {}
         if name in reader.indexed_field_names():
             for term in reader.lexicon(name):
                 value = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                docs = frozenset(reader.postings(name, term).all_ids())
-                by_value[value] = docs
-                for n in docs:
-                    by_doc.setdefault(n, []).append(value)
+                by_value[value] = frozenset(reader.postings(name, term).all_ids())
         self._by_value[name] = by_value
+
+    def build_by_doc(self, name: str) -> None:
+        by_doc: dict[int, list[str]] = {}
+        for value, docs in self.by_value[name].items():  # in lexicon order, as before
+            for n in docs:
+                by_doc.setdefault(n, []).append(value)
         self._by_doc[name] = {n: tuple(v) for n, v in by_doc.items()}
 
 
 class _LazyMapping(Mapping[str, Any]):
-    def __init__(self, tables: _FacetTables, built: dict[str, Any]) -> None:
-        self._tables = tables
+    def __init__(self, build: Callable[[str], None], built: dict[str, Any]) -> None:
+        self._build = build
         self._built = built
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._built:
-            self._tables.build(name)
+            self._build(name)
         return self._built[name]
 
     def __iter__(self) -> Iterator[str]:

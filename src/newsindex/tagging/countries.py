@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .names import _DISPLAY_NAMES, country_name  # noqa: F401  (defined here before; facet labels need only names.py)
+
 __all__ = ["CountryTag", "tag_countries", "country_name", "Gazetteer", "gazetteer"]
 
 #: Weight of one mention by kind of word.
@@ -85,13 +87,6 @@ _DATELINE_REGIONS = {
     **dict.fromkeys("Ont Que Alta B.C Man Sask N.S N.B Nfld P.E.I".split(), "CA"),
 }
 _DATELINE_PARTS = re.compile(r"^\s*([A-Z][A-Za-z.'’ \-]{1,40}?),\s*([A-Za-z][A-Za-z.]{0,6})\.?,?\s")
-_DISPLAY_NAMES = {
-    "US": "United States", "GB": "United Kingdom", "RU": "Russia", "KR": "South Korea", "KP": "North Korea",
-    "IR": "Iran", "SY": "Syria", "VN": "Vietnam", "LA": "Laos", "BO": "Bolivia", "VE": "Venezuela", "TZ": "Tanzania",
-    "MD": "Moldova", "PS": "Palestine", "TW": "Taiwan", "HK": "Hong Kong", "MO": "Macau", "CD": "DR Congo",
-    "CG": "Congo", "CZ": "Czechia", "XK": "Kosovo", "VA": "Vatican", "FM": "Micronesia", "BN": "Brunei",
-    "CI": "Côte d'Ivoire", "TR": "Türkiye", "MK": "North Macedonia", "SZ": "Eswatini",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,20 +194,6 @@ def gazetteer() -> Gazetteer:
     from .places import geonames_rows
 
     return Gazetteer([*geonames_rows(), *_pycountry_rows(), *_data_rows(), *_data_rows("countries_institutions.tsv")])
-
-
-@lru_cache(maxsize=None)
-def country_name(code: str) -> str:
-    """Display name of an ISO code ("HK" → "Hong Kong"); an unknown code is returned as is."""
-    code = code.upper()
-    if code in _DISPLAY_NAMES:
-        return _DISPLAY_NAMES[code]
-    import pycountry
-
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    return getattr(country, "common_name", None) or country.name
 
 
 _Mention = tuple[str, str, float, str, tuple[str, ...]]

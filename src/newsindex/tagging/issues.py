@@ -36,7 +36,7 @@ from __future__ import annotations
 import json
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -92,30 +92,36 @@ class Issue:
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """A set of issues and the score an issue needs; compiled to a stem index on creation."""
+    """A set of issues and the score an issue needs; compiled to a stem index on first use."""
 
     issues: tuple[Issue, ...]
     min_score: float = 2.0
     min_evidence: float = 0.0
     relative: float = 0.0
     ignore: tuple[str, ...] = ()
-    _index: Mapping[str, tuple[_Entry, ...]] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        best: dict[tuple[tuple[str, ...], str], _Entry] = {}
-        entries = [(term, "", 0.0) for term in self.ignore]
-        entries += [(term, issue.slug, float(weight)) for issue in self.issues for term, weight in issue.terms.items()]
-        for term, slug, weight in entries:
-            # a term of stop words only ("the", "it") would match everywhere: skipped, as ever
-            stems = tuple(_stems(term)) if news_analyzer().terms(term, mode="query") else ()
-            # "activist" and "activists" are one stem: one term, the higher weight
-            if stems and ((stems, slug) not in best or best[(stems, slug)][2] < weight):
-                best[(stems, slug)] = (stems, slug, weight, term)
-        index: dict[str, list[_Entry]] = {}
-        for entry in best.values():
-            index.setdefault(entry[0][0], []).append(entry)
-        # longest phrases first: only the longest match at a position counts
-        object.__setattr__(self, "_index", MappingProxyType({k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in index.items()}))
+    @property
+    def _index(self) -> Mapping[str, tuple[_Entry, ...]]:
+        """First stem -> (phrase stems, slug, weight, term), compiled on first use: stemming
+        the terms takes tens of ms, which a search showing issue labels has no use for."""
+        compiled = self.__dict__.get("_compiled")
+        if compiled is None:
+            best: dict[tuple[tuple[str, ...], str], _Entry] = {}
+            entries = [(term, "", 0.0) for term in self.ignore]
+            entries += [(term, issue.slug, float(weight)) for issue in self.issues for term, weight in issue.terms.items()]
+            for term, slug, weight in entries:
+                # a term of stop words only ("the", "it") would match everywhere: skipped, as ever
+                stems = tuple(_stems(term)) if news_analyzer().terms(term, mode="query") else ()
+                # "activist" and "activists" are one stem: one term, the higher weight
+                if stems and ((stems, slug) not in best or best[(stems, slug)][2] < weight):
+                    best[(stems, slug)] = (stems, slug, weight, term)
+            index: dict[str, list[_Entry]] = {}
+            for entry in best.values():
+                index.setdefault(entry[0][0], []).append(entry)
+            # longest phrases first: only the longest match at a position counts
+            compiled = MappingProxyType({k: tuple(sorted(v, key=lambda e: -len(e[0]))) for k, v in index.items()})
+            object.__setattr__(self, "_compiled", compiled)  # same value whichever thread wins
+        return compiled
 
     def to_mapping(self) -> dict[str, Any]:
         """The taxonomy as plain data, in the file format (stored in an index's stamp)."""

@@ -39,8 +39,25 @@ ROLE_WORDS: tuple[str, ...] = (
     # officials US releases quote by office ("South Carolina Governor Henry McMaster said")
     "governor", "senator", "mayor", "congressman", "congresswoman", "sheriff", "judge",
 )
-_ROLE_WORD = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in ROLE_WORDS) + r")s?\b", re.I)
-_ROLE_WORD_LOWER = re.compile(_ROLE_WORD.pattern)  # for text in lower case
+class _LazyPattern:
+    """A regular expression compiled on first use: this module's patterns take ~15 ms to
+    compile, paid by every process that imports the package (a search needs only Speaker)."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy/pickle protocol probes: not a pattern method
+            raise AttributeError(name)
+        compiled = re.compile(self.pattern, self.flags)
+        for method in ("search", "match", "fullmatch", "finditer", "findall", "sub", "split"):
+            setattr(self, method, getattr(compiled, method))  # later calls skip this hook
+        return getattr(compiled, name)
+
+
+_ROLE_WORD = _LazyPattern(r"\b(?:" + "|".join(re.escape(w) for w in ROLE_WORDS) + r")s?\b", re.I)
+_ROLE_WORD_LOWER = _LazyPattern(_ROLE_WORD.pattern)  # for text in lower case
 #: Words that are never part of a person's name here (titles, organisation words, pronouns).
 _NOT_NAME = frozenset(
     """amnesty international usa uk the a an our their his her its this that these those
@@ -55,9 +72,9 @@ _NOT_NAME = frozenset(
     kingdom republic federation coalition alliance university college hospital bank fund corporation
     company agency board centre center county province state city""".split()
 )
-_HONORIFIC = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sir|Dame)\.?\s+")
+_HONORIFIC = _LazyPattern(r"^(?:Dr|Mr|Mrs|Ms|Prof|Professor|Sir|Dame)\.?\s+")
 #: A sentence's first word or a title before a name, not part of it ("But Robert Lutz, ... said").
-_LEADING = re.compile(r"^(?:(?:But|And|Although|Though|However|Yet|So|Also|Meanwhile|While|When|Then|Still|Now|Administrator|Vice|Premier)\s+)+")
+_LEADING = _LazyPattern(r"^(?:(?:But|And|Although|Though|However|Yet|So|Also|Meanwhile|While|When|Then|Still|Now|Administrator|Vice|Premier)\s+)+")
 
 _UP = r"[A-ZÀ-ÖØ-Þ]"
 # A name word is capitalised and not a job word ("China Campaigner Gwen Lee": the name is "Gwen Lee").
@@ -81,8 +98,8 @@ _ROLE_ENDING = r"(?:[\w-]+\s+){0,4}?(?i:" + "|".join(re.escape(w) for w in ROLE_
 _ROLE_WITH_COMMAS = r"[^.;:“”\"()]{2,90}?"
 _PREP = r"(?:at|for|of|with|from)"
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (label, re.compile(pattern))
+_PATTERNS: tuple[tuple[str, _LazyPattern], ...] = tuple(
+    (label, _LazyPattern(pattern))
     for label, pattern in (
         # D first: "the Head of ORG’s China team, NAME, said" also looks like a B.
         ("D", rf"\b(?:[Tt]he\s+)?(?P<head>\b{_ROLE})\s+of\s+(?P<org>{_ORG}){_POSS}\s+(?P<unit>[^,.;:“”\"]{{1,40}}?\b(?:team|programme|program|office|section|unit|desk|department|campaign))\s*,\s+(?P<name>{_NAME})\s*,\s+(?P<verb>{_VERB})\b"),
@@ -93,10 +110,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("E", rf"(?P<name>{_NAME})\s*,\s+(?P<role>{_ROLE})\s*,\s+(?P<verb>{_VERB})\b"),
     )
 )
-_BEFORE = tuple((label, re.compile(pattern.pattern + "$")) for label, pattern in _PATTERNS if label != "C'")
+_BEFORE = tuple((label, _LazyPattern(pattern.pattern + "$")) for label, pattern in _PATTERNS if label != "C'")
 _AFTER = dict(_PATTERNS)["C'"]
-_VERB_ONLY = re.compile(rf"\b{_VERB}\b")
-_CAPITAL_NEXT = re.compile(rf"\s+{_UP}")  # how a name after a verb (shape C') starts
+_VERB_ONLY = _LazyPattern(rf"\b{_VERB}\b")
+_CAPITAL_NEXT = _LazyPattern(rf"\s+{_UP}")  # how a name after a verb (shape C') starts
 #: At most this many characters are read before (or after) a verb of saying, back to the start of
 #: its sentence: the longest attribution in our samples
 #: ("Joanne Lin, National Director, Advocacy and Government Affairs for Amnesty International
@@ -107,7 +124,7 @@ _WINDOW = 240
 _ROLE_REACH = 130
 # A sentence ends at . ! ? (or a closing quote after one) followed by space and a capital or an
 # opening quote, unless the dot ends an initialism like "U.S." (a capital before the dot).
-_SENTENCE_END = re.compile(r"(?<![A-Z])[.!?][”\"’']?\s+(?=[“\"‘']?[A-ZÀ-ÖØ-Þ])|\n\s*\n")
+_SENTENCE_END = _LazyPattern(r"(?<![A-Z])[.!?][”\"’']?\s+(?=[“\"‘']?[A-ZÀ-ÖØ-Þ])|\n\s*\n")
 
 
 def _sentence_start(text: str, position: int) -> int:
@@ -124,7 +141,7 @@ def _sentence_end(text: str, position: int) -> int:
     return match.start() + 1 if match else min(len(text), position + _WINDOW)
 
 
-_QUOTE_AFTER = re.compile(r"\s*[:,.]?\s*[“\"](?P<quote>[^”\"]{1,2000})")
+_QUOTE_AFTER = _LazyPattern(r"\s*[:,.]?\s*[“\"](?P<quote>[^”\"]{1,2000})")
 _QUOTE_CHARS = 280
 
 
