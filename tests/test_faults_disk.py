@@ -18,6 +18,7 @@ import sys
 import tempfile
 import textwrap
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -145,6 +146,21 @@ KILLED_MID_WRITE = textwrap.dedent(
 )
 
 
+def _running_with(marker: str) -> list[int]:
+    """Processes (zombies excluded) whose environment holds ``marker``."""
+    from newsindex.integrity import pid_alive
+
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if marker.encode() in (proc / "environ").read_bytes() and pid_alive(int(proc.name)):
+                    found.append(int(proc.name))
+            except OSError:
+                continue
+    return found
+
+
 def _orphan_files(path: Path, before: set[str]) -> set[str]:
     return {p.name for p in path.iterdir()} - before
 
@@ -156,9 +172,14 @@ def test_a_killed_write_leaves_files_that_the_next_write_removes(tmp_path, worke
         idx.add(_releases(100), workers=0)
         size_before = idx.stats().size_bytes
     before = {p.name for p in path.iterdir()}
-    killed = subprocess.run([sys.executable, "-c", KILLED_MID_WRITE, str(path), str(workers)], capture_output=True, timeout=120, env=dict(os.environ, PYTHONPATH=str(SRC)))
+    marker = f"NEWSINDEX_TEST_{uuid.uuid4().hex}"
+    killed = subprocess.run([sys.executable, "-c", KILLED_MID_WRITE, str(path), str(workers)], capture_output=True, timeout=120, env=dict(os.environ, PYTHONPATH=str(SRC), **{marker: "1"}))
     assert killed.returncode == -signal.SIGKILL
-    time.sleep(0.5)  # the killed process's writing worker reads EOF and exits
+    # The killed process's writing worker notices and exits (its scratch folder is then an orphan).
+    deadline = time.monotonic() + 10
+    while _running_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running_with(marker)
     left = _orphan_files(path, before)
     assert left, "the killed write left nothing: this test reproduces nothing"
     with NewsIndex.open(path) as idx:
@@ -346,3 +367,16 @@ def test_an_index_killed_while_being_created_is_absent_or_whole(tmp_path):
         name = left.name[1:].split(".creating-")[0]
         NewsIndex.create(tmp_path / name).close()
         assert not left.exists()
+
+
+def test_a_zombie_writer_counts_as_dead_so_its_scratch_folder_is_swept():
+    from newsindex.integrity import pid_alive
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    assert pid_alive(os.getpid())
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and " Z " not in " " + Path(f"/proc/{child.pid}/stat").read_text().rsplit(")", 1)[1] + " ":
+        time.sleep(0.02)  # exited, not yet waited for: a zombie
+    assert not pid_alive(child.pid)
+    child.wait()
+    assert not pid_alive(child.pid)

@@ -351,3 +351,32 @@ def test_optimize_says_when_another_writer_holds_the_lock(tmp_path, monkeypatch)
         before = _everything(ix)
         assert ix.optimize() == 2 and ix.stats().segments == 1
         assert _everything(ix) == before  # nothing deleted: the same scores too
+
+
+def test_a_word_the_question_asks_twice_weighs_more_and_a_short_query_is_scored_as_before(tmp_path):
+    from newsindex.ranking import BM25_K1, REPEATED_WORDS
+
+    releases = [
+        rel("Water shortages in the camps", D(2021, 1, 5), "Refugees queue for water as supplies run low."),
+        rel("Schools reopen in the camps", D(2021, 1, 6), "Children return to classes; teachers ask for more schools."),
+    ]
+    with NewsIndex.create(tmp_path / "w") as ix:
+        ix.add(releases)
+        once = ix.search("water for the camps and schools", match="any")
+        twice = ix.search("water for the camps? water and schools", match="any")
+        # The same words with "water" asked twice: the water release gains, the schools one not.
+        by_title = {h.title: h.score for h in once.hits}
+        by_title_twice = {h.title: h.score for h in twice.hits}
+        assert [h.title for h in twice.hits][0] == "Water shortages in the camps"
+        assert by_title_twice["Water shortages in the camps"] > by_title["Water shortages in the camps"]
+        # A query with no repeated word is scored as parsed: weighting leaves it as it is.
+        assert REPEATED_WORDS == "halflog" and BM25_K1 == 1.6
+        from newsindex.search import prepare, weigh_repeats
+
+        snap = ix._current()
+        parsed = prepare(snap, "water schools", match="any", fuzzy=False)
+        assert weigh_repeats(snap, parsed, "water schools") is parsed
+        assert weigh_repeats(snap, parsed, "water water schools") != parsed
+        # Sorted by date, the hits carry the same (weighted) scores as by relevance.
+        newest = ix.search("water for the camps? water and schools", match="any", sort="newest")
+        assert {h.title: h.score for h in newest.hits} == pytest.approx(by_title_twice)

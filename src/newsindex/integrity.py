@@ -144,13 +144,18 @@ def after_toc(storage: Any, indexname: str, generation: int) -> None:
 
 
 def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie, dead but not yet reaped, does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:  # Linux: a killed writer's worker may linger as a zombie until its new parent reaps it
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
 
 
 def _orphans(folder: Path, indexname: str, live_ids: set[str], generation: int, *, scratch: bool = False) -> list[Path]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import heapq
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Sequence
 
@@ -26,6 +27,7 @@ from .facet_values import country_filter, issue_filter, source_filter
 from .highlight import SNIPPET_CHARS, highlight
 from .multiterm import MAX_FUZZY_WORDS, bound_multiterms, check_fuzzy
 from .query import Match, parse_query
+from .ranking import REPEATED_WORDS, weigh_query
 from .recency import check_half_life, rank_by_recency
 from .results import Hit, SearchResults
 from .schema import FACET_FIELDS, from_stored
@@ -162,6 +164,7 @@ def execute(snap: Snapshot, request: SearchRequest, taxonomy: Taxonomy | None = 
     parsed = prepare(snap, query, match=match, fuzzy=fuzzy)
     allowed_docs = allowed(snap, resolve(snap, request.filters, taxonomy), request.date_range)
     scores: dict[int, float]
+    weighted = parsed  # the query as scored: repeated words weighted up
     if allowed_docs is not None and not allowed_docs:
         # Nothing passes the filters. (Whoosh would read an empty filter set as "no filter".)
         matched, order, scores = frozenset(), [], {}
@@ -171,7 +174,8 @@ def execute(snap: Snapshot, request: SearchRequest, taxonomy: Taxonomy | None = 
         order = by_date(snap, matched, newest=(sort != "oldest"))
     else:
         matched = matching(snap, parsed, allowed_docs)
-        scoring = with_feedback(snap, parsed, allowed_docs, matched, query) if request.feedback and sort == "relevance" else parsed
+        weighted = weigh_repeats(snap, parsed, query)
+        scoring = with_feedback(snap, parsed, allowed_docs, matched, query) if request.feedback and sort == "relevance" else weighted
         if sort == "relevance" and request.boost_recent:
             newest = snap.by_date[-1][0] if snap.by_date else None
             order, scores = rank_by_recency(
@@ -184,8 +188,8 @@ def execute(snap: Snapshot, request: SearchRequest, taxonomy: Taxonomy | None = 
             scores = {}
     start = (page - 1) * limit
     page_docs = order[start : start + limit]
-    if parsed is not None and page_docs and not scores:
-        scores = scores_of(snap, parsed, page_docs)
+    if weighted is not None and page_docs and not scores:
+        scores = scores_of(snap, weighted, page_docs)
     # Prefix, wildcard and fuzzy words are highlighted as the words they matched.
     marks = expanded_terms(parsed, snap.searcher.reader()) if request.highlight and parsed is not None and page_docs else None
     hits = tuple(build_hit(snap, docnum, rank=start + i + 1, score=scores.get(docnum, 0.0), parsed=marks) for i, docnum in enumerate(page_docs))
@@ -201,6 +205,15 @@ def execute(snap: Snapshot, request: SearchRequest, taxonomy: Taxonomy | None = 
 
         suggestions = suggest(query, snap.searcher, count, len(matched))
     return SearchResults(query=query, hits=hits, total=len(matched), page=page, limit=limit, sort=sort, facets=counts, suggestions=suggestions)
+
+
+def weigh_repeats(snap: Snapshot, parsed: wq.Query, query: str) -> wq.Query:
+    """``parsed`` with each word the query asks more than once weighted up (ranking.weigh_query):
+    the parser keeps a repeated word once, a long question names its topic several times."""
+    words = snap.searcher.schema["body"].analyzer.terms(query, mode="query")
+    if len(words) == len(set(words)):
+        return parsed  # a short query: nothing asked twice
+    return weigh_query(parsed, Counter(words), scale=REPEATED_WORDS)
 
 
 def with_feedback(snap: Snapshot, parsed: wq.Query, allowed_docs: set[int] | None, matched: frozenset[int], query: str) -> wq.Query:
