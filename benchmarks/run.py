@@ -429,9 +429,10 @@ def compare(data: Path, limit: int | None, rounds: int, work: Path, lines: list[
     say(f"  newsindex extras: first search after open (snapshot build) {first:.0f} ms; plain with highlighting p50 {pct(hl, .5):.2f} ms")
     import bench_cli  # one command as a user runs it, on the indexes just measured
 
-    cli = bench_cli.whole_process(work / "newsindex", work / "baseline")
+    cli = bench_cli.both(work / "newsindex", work / "baseline", work)
     results["cli_whole_process"] = cli
-    say(bench_cli.line(cli))
+    for figures in cli:
+        say(bench_cli.line(figures))
 
 
 #: Multi-term queries a fault campaign timed on Reuters (issue 15 row 9): s* 6.2 s, a* 17.5 s,
