@@ -548,6 +548,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from bench_learn import compare as compare_learn
 
                 compare_learn(data, quick=args.quick, lines=lines, results=results)
+        # issues on listing entries of NGO topic pages, held out and tuned (bench_listing_issues.py; ~1 s)
+        from bench_listing_issues import FIXTURE, measure as measure_listing
+
+        listing = measure_listing([json.loads(row) for row in FIXTURE.read_text(encoding="utf-8").splitlines() if row.strip()], None)
+        results["listing_issues"] = listing
+        lines.append("issues on listing entries of NGO topic pages (the page's issue among the entry's issues)")
+        for split, m in listing.items():
+            lines.append(f"  {split:<11} {m['entries']:>4} entries  recall {m['recall']:.3f}  {m['per_entry']:.2f} issues/entry  untagged {m['untagged']:>3}")
         for line in lines:
             print(line, flush=True)
         lines.clear()

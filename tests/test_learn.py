@@ -80,12 +80,12 @@ def test_releases_without_labels_are_not_learned_from(model):
 
 def test_labels_given_as_names_are_learned_as_the_slugs_the_index_stores_and_filters_by():
     """As the index reads given issues: a taxonomy issue by its slug, others by their own slug and name."""
-    names = {"axe-desk": "Executions", "press": "Media Freedom", "environment": "Our Climate Desk"}
+    names = {"axe-desk": "Executions", "press": "Media Watch", "environment": "Our Climate Desk"}
     model = learn_issues([dataclasses.replace(r, issues=(names[r.issues[0]],)) for r in labelled()])
     assert dict(zip(model.labels, model.names)) == {
-        "death-penalty": "Death penalty", "media-freedom": "Media freedom", "our-climate-desk": "Our climate desk"}
+        "death-penalty": "Death penalty", "media-watch": "Media watch", "our-climate-desk": "Our climate desk"}
     assert [(t.slug, t.label) for t in model.tag("The editor and the reporter of the newspaper faced censorship.")] == [
-        ("media-freedom", "Media freedom")]
+        ("media-watch", "Media watch")]
 
 
 def test_no_learnable_issue_is_a_clear_model_error():
