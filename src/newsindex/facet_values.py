@@ -28,12 +28,12 @@ releases get their given values and where a filter is read, so the two always ag
 
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable, Mapping
 
+from ._log import get_logger
 from .errors import UnknownFacetValueError
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ __all__ = [
     "source_filter",
 ]
 
-log = logging.getLogger("newsindex.facet_values")
+log = get_logger("newsindex.facet_values")
 
 #: Gazetteer kinds read as given values: names/aliases, historical names, source codes/slugs.
 #: Demonyms, cities and weak forms are evidence in prose, not a country a source assigned.

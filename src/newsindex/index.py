@@ -29,9 +29,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import json
-import logging
 import os
-import shutil
 import threading
 import time
 from dataclasses import dataclass, field
@@ -42,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Se
 from whoosh import index as windex
 from whoosh.filedb.filestore import FileStorage, RamStorage
 
+from ._log import get_logger
 from . import integrity
 from . import search as _search
 from ._version import __version__
@@ -70,7 +69,7 @@ MIN_EXAMPLES = 5
 
 __all__ = ["NewsIndex", "IndexStats", "Sort"]
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 _Snapshot = Snapshot  # the name it had here
 
@@ -263,6 +262,8 @@ class NewsIndex:
 
     @classmethod
     def _create(cls, directory: Path, language: str, overwrite: bool, spec: dict[str, Any] | None) -> NewsIndex:
+        import shutil  # (creating only: opening an index to search never needs it)
+
         if directory.exists() and any(directory.iterdir()):
             if not overwrite:
                 raise IndexExistsError(
@@ -300,6 +301,8 @@ class NewsIndex:
     @staticmethod
     def _fill(directory: Path, language: str, meta: Mapping[str, Any], *, staging: bool = False) -> None:
         """An empty index and its stamp in ``directory``."""
+        import shutil
+
         directory.mkdir(exist_ok=True)
         try:
             FileStorage(str(directory)).create_index(build_schema(language), indexname=_INDEX_NAME).close()

@@ -26,7 +26,6 @@ import json
 import os
 import pickle
 import re
-import shutil
 import struct
 import zlib
 from dataclasses import dataclass
@@ -201,6 +200,8 @@ def sweep(storage: Any, indexname: str) -> int:
         try:
             if path.is_dir():
                 freed += sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+                import shutil  # (only a sweep removes folders: a search never needs it)
+
                 shutil.rmtree(path)
             else:
                 freed += path.stat().st_size

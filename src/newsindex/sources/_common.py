@@ -20,17 +20,17 @@ Decoding decisions, made here once for every format:
 
 from __future__ import annotations
 
-import logging
 import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterator, Union
 
+from .._log import get_logger
 from ..errors import SourceError
 from ..records import Release
 
-log = logging.getLogger("newsindex.sources")
+log = get_logger("newsindex.sources")
 
 #: What a source can be: a path, or an open text or binary stream (not closed by us).
 Source = Union[str, "os.PathLike[str]", IO[str], IO[bytes]]
