@@ -76,11 +76,21 @@ def extract_facets(release: Release, taxonomy: Taxonomy | None = None, model: Is
     from .tagging.speakers import extract_speakers
 
     body_text = "\n\n".join(p for p in (release.summary, release.body) if p)
+    countries = tuple(t.code for t in tag_countries(body_text, title=release.title))
+    issues = tuple(t.slug for t in (model.tag(body_text, title=release.title) if model is not None else tag_issues(body_text, title=release.title, taxonomy=taxonomy)))
+    page = release.extra.get("page")
+    if isinstance(page, dict) and page.get("headings"):  # the listing page's own label (tagging/pages.py)
+        from .tagging.pages import page_topic
+
+        topic = page_topic([str(h) for h in page["headings"]], taxonomy)
+        countries = tuple(dict.fromkeys((*topic.countries, *countries)))
+        if model is None:  # (a learned model speaks the newsroom's own labels, not the taxonomy's)
+            issues = tuple(dict.fromkeys((*topic.issues, *issues)))
     return Facets(
         countries_given=release.countries,
-        countries_extracted=tuple(t.code for t in tag_countries(body_text, title=release.title)),
+        countries_extracted=countries,
         issues_given=normalize_issues(release.issues, taxonomy),
-        issues_extracted=tuple(t.slug for t in (model.tag(body_text, title=release.title) if model is not None else tag_issues(body_text, title=release.title, taxonomy=taxonomy))),
+        issues_extracted=issues,
         speakers=tuple(extract_speakers(body_text)),
     )
 

@@ -134,10 +134,18 @@ def drop_repeated(paras: list, keep: Callable[[Any], bool]) -> tuple[list, list]
     return kept, dropped
 
 
+#: A "Label: value" line with a longer value is a headline ("Iran: Protesters Executed After Sham
+#: Trials", as Amnesty and HRW title every entry of a country page), not boilerplate.
+_LABEL_VALUE_WORDS = 5
+
+
 def _label(para: Any) -> str:
     """The label of a "Label: value" line ("contact"), or ""."""
-    found = re.match(r"^([^\W\d][\w ]{0,18}):\s+\S", para.text.strip())
-    return found.group(1).casefold() if found and len(para.lines) == 1 and len(para.text) <= 80 else ""
+    text = para.text.strip()
+    found = re.match(r"^([^\W\d][\w ]{0,18}):\s+\S", text)
+    if not found or len(para.lines) != 1 or len(para.text) > 80 or len(text[found.end(1) + 1 :].split()) > _LABEL_VALUE_WORDS:
+        return ""
+    return found.group(1).casefold()
 
 
 def _key(para: Any) -> str:

@@ -191,9 +191,9 @@ def gazetteer() -> Gazetteer:
     Later rows override earlier ones: GeoNames cities, then pycountry's names, then the
     hand-written gazetteer, then the institutions table (``countries_institutions.tsv``).
     """
-    from .places import geonames_rows
+    from .places import geonames_rows, subdivision_rows
 
-    return Gazetteer([*geonames_rows(), *_pycountry_rows(), *_data_rows(), *_data_rows("countries_institutions.tsv")])
+    return Gazetteer([*geonames_rows(), *subdivision_rows(), *_pycountry_rows(), *_data_rows(), *_data_rows("countries_institutions.tsv")])
 
 
 _Mention = tuple[str, str, float, str, tuple[str, ...]]

@@ -42,14 +42,24 @@ def _iso_3166() -> dict[str, dict[str, str]]:
     of a `newsindex search` that only needs a few display names for its facet counts; the file
     it reads is the same list (~1 ms). If the file is not where pycountry keeps it, pycountry
     is asked (tests/test_tagging.py compares both for every code)."""
-    import importlib.util
     import json
 
-    spec = importlib.util.find_spec("pycountry")
-    for folder in (spec.submodule_search_locations or ()) if spec else ():
-        path = Path(folder) / "databases" / "iso3166-1.json"
-        if path.is_file():
-            return {entry["alpha_2"]: entry for entry in json.loads(path.read_text(encoding="utf-8"))["3166-1"]}
+    path = pycountry_data("iso3166-1")
+    if path is not None:
+        return {entry["alpha_2"]: entry for entry in json.loads(path.read_text(encoding="utf-8"))["3166-1"]}
     import pycountry
 
     return {c.alpha_2: {k: v for k in ("name", "common_name") if (v := getattr(c, k, None))} for c in pycountry.countries}
+
+
+def pycountry_data(name: str) -> Path | None:
+    """The path of one of pycountry's JSON databases ("iso3166-1", "iso3166-2"), found without
+    importing pycountry (see _iso_3166); None if it is not where pycountry keeps it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pycountry")
+    for folder in (spec.submodule_search_locations or ()) if spec else ():
+        path = Path(folder) / "databases" / f"{name}.json"
+        if path.is_file():
+            return path
+    return None

@@ -23,7 +23,7 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["geonames_rows"]
+__all__ = ["geonames_rows", "subdivision_rows"]
 
 STRONG_POPULATION = 1_000_000
 WEAK_POPULATION = 150_000
@@ -94,3 +94,89 @@ def geonames_rows() -> tuple[tuple[str, str, str], ...]:
             if form.replace(" ", "").replace("-", "").replace(".", "").replace("'", "").isalpha():
                 rows.append((code, kind, form))
     return tuple(rows)
+
+
+# ------------------------------------------------------------------ states, provinces, regions
+#
+# A release on a country page often names only the region ("Manipur: killings continue",
+# "Gauteng learners excluded", "Roraima"). ISO 3166-2, which pycountry ships as data, lists
+# every country's first-level divisions; their names are read as the country's places, with
+# the same doubts as cities: a name two countries' divisions share (Punjab, Amazonas), a
+# city of another country (Córdoba, La Paz), a word of the compass or of geography (Central,
+# Littoral), a name a person carries (Victoria), or a short one, is left out.
+
+#: Division types that are a country's first level, big and well known enough to name it.
+SUBDIVISION_TYPES = frozenset({
+    "State", "Province", "Region", "Autonomous region", "Territory", "Governorate", "Prefecture",
+    "Land", "Country", "Oblast", "Autonomous republic", "Republic", "Federal district", "Emirate",
+    "Department", "Autonomous community", "Autonomous province", "Union territory", "Division",
+    "Administrative region", "Capital territory", "Federal territory", "Metropolitan region",
+    "Regional state", "Voivodship", "Autonomous district", "Capital city", "State city", "Geographical region",
+})
+#: Division names that are more often something else in English prose.
+NOT_SUBDIVISIONS = frozenset({
+    "Central", "Centre", "Center", "Capital", "Coast", "Coastal", "Eastern", "Western", "Northern", "Southern",
+    "North", "South", "East", "West", "Nord", "Sud", "Est", "Ouest", "Upper", "Lower", "Lakes", "Islands",
+    "Littoral", "Plateau", "Plateaux", "Savanes", "Maritime", "Kara", "Victoria", "Georgia", "Jordan", "Lagos",
+    "Distrito Federal", "Federal Capital Territory", "Mount", "Sabha", "Gaza", "Ash", "Nile", "Delta", "Lake",
+    "Highlands", "Midlands", "Valley", "Mountain", "Border", "Bay", "Isabela", "Santa", "San", "Victoria Falls",
+    "Alexandria", "Madison", "Jackson", "Lincoln", "Orange", "Marion", "Clay", "Grant", "Union", "Liberty",
+    "Franklin", "Warren", "Hamilton", "Wellington", "Nelson", "Canterbury", "Cork", "Limerick", "Kent", "Essex",
+    "Ulster", "Valle", "Fria", "Lodi", "Curacao", "Curaçao", "Aruba", "Bonaire", "Greenland", "Faroe Islands",
+    "Gulf", "Sale", "Falcon", "Mono", "Centrale", "Southland", "North Western", "South Western", "Farah", "Soriano",
+    "Colon", "Colón", "Progreso", "Libertad", "La Libertad", "Independencia", "Esperanza", "Paraiso", "Bolivar",
+    "Sucre", "Santander", "Guarda", "Salamat", "Sila", "Batha", "Ouaddai", "Guera", "Amazonas", "Cordillera",
+})
+MIN_SUBDIVISION_LETTERS = 4
+
+
+#: The word a division's type adds after its name in prose ("Plateau State", "Oromia Region").
+_TYPE_SUFFIX = {"State": "State", "Regional state": "Region", "Region": "Region", "Province": "Province", "Governorate": "Governorate", "Oblast": "Oblast"}
+
+
+def _subdivision_forms(name: str) -> list[str]:
+    """The names of one ISO 3166-2 entry: "Catalunya [Cataluña]" is two, each also unaccented."""
+    names = [part.strip() for part in re.split(r"[\[\]]", name) if part.strip()]
+    return list(dict.fromkeys(form for part in names for form in (part, _ascii(part))))
+
+
+@lru_cache(maxsize=1)
+def subdivision_rows() -> tuple[tuple[str, str, str], ...]:
+    """(code, "p", name) for the unambiguous first-level divisions of ISO 3166-2 (pycountry's data),
+    each also with its type's word after it where prose puts one there ("Plateau State")."""
+    from .names import pycountry_data
+
+    path = pycountry_data("iso3166-2")
+    if path is None:
+        return ()
+    entries = json.loads(path.read_text(encoding="utf-8"))["3166-2"]
+    owners: dict[str, set[str]] = defaultdict(set)
+    kept: list[tuple[str, str, bool]] = []  # (country, form, suffixed)
+    for entry in entries:
+        country = entry["code"].split("-", 1)[0]
+        suffix = _TYPE_SUFFIX.get(entry["type"])
+        for form in _subdivision_forms(entry["name"]):
+            owners[form].add(country)
+            if entry["type"] in SUBDIVISION_TYPES:
+                kept.append((country, form, False))
+            if suffix and not form.endswith(suffix):
+                owners[f"{form} {suffix}"].add(country)
+                kept.append((country, f"{form} {suffix}", True))
+    # a city of another country (any GeoNames city: Santa Fe, Bethlehem and Pasco are US towns
+    # as well as divisions of Argentina, Palestine and Peru) leaves the name in doubt
+    foreign_cities: dict[str, set[str]] = defaultdict(set)
+    for name, _population, code in _cities():
+        foreign_cities[name].add(code)
+    rows = []
+    for country, form, suffixed in kept:
+        letters = form.replace(" ", "").replace("-", "").replace("'", "")
+        if (
+            len(owners[form]) == 1
+            and (suffixed or form not in NOT_SUBDIVISIONS)
+            and len(letters) >= MIN_SUBDIVISION_LETTERS
+            and letters.isalpha()
+            and form[:1].isupper()
+            and not (foreign_cities.get(form, set()) - {country})
+        ):
+            rows.append((country, "p", form))
+    return tuple(dict.fromkeys(rows))
