@@ -296,3 +296,17 @@ def test_last_modified_is_sent_back_as_if_modified_since(server, tmp_path):
         report = update(index)
         assert (report.not_modified, report.added) == (1, 0)
         assert server.requests[-1][1]["if-modified-since"] == stamp
+
+
+def test_a_fetched_country_page_labels_its_releases_as_a_saved_one_does(server):
+    cards = "".join(f'<article><h3><a href="/n/{i}">{t}</a></h3><time>March {i + 1}, 2024</time></article>'
+                    for i, t in enumerate(["Jau Prison: hunger strike over conditions", "Nabeel Rajab released under alternative sentencing", "Court upholds sentences in mass trial"]))
+    page = f"<!DOCTYPE html><html><head><title>Bahrain | Human Rights Watch</title></head><body><h1>Bahrain</h1><main>{cards}</main></body></html>"
+    server.routes["/bahrain"] = (200, {"Content-Type": "text/html; charset=utf-8"}, page.encode())
+    releases = list(load_releases(server.url("/bahrain")))
+    assert len(releases) == 3 and all(r.extra["page"]["headings"] == ["Bahrain", "Bahrain | Human Rights Watch"] for r in releases)
+    from newsindex import NewsIndex
+
+    with NewsIndex.in_memory() as index:
+        index.add(releases)
+        assert index.search("", country="BH").total == 3

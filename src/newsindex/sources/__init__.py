@@ -14,7 +14,7 @@ import io
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from ..errors import SourceError
 from ..records import Release
@@ -128,9 +128,13 @@ def load_releases(source: Source, *, format: str | None = None, errors: list[Sou
         default = source_label(source)
         label = name.strip() if name else (_stated_site_name(source) if format == "newsroom" else "")
         count = 0
-        topic = _PageTopicOnce(source, format)
-        held: list[Release] = []  # the first release, until a second shows the page is a listing
-        for item in parser(source):  # type: ignore[arg-type]
+        items: Iterable[Release | SourceError] = parser(source)  # type: ignore[arg-type]
+        if format in ("newsroom", "html", "feed"):  # a listing page's own heading (headings.py)
+            from .headings import page_headings, with_page_headings
+
+            page_format, page_source = format, source
+            items = with_page_headings(items, lambda first: page_headings(page_format, _head_text(page_source), first))
+        for item in items:
             if isinstance(item, SourceError):
                 if errors is None:
                     raise item
@@ -140,47 +144,12 @@ def load_releases(source: Source, *, format: str | None = None, errors: list[Sou
                 count += 1
                 # a feed's (or fetched page's) own title is only a default name: a name given wins
                 named = label and (item.source == default or (name and format in ("feed", "url")))
-                item = dataclasses.replace(item, source=label) if named else item
-                if count == 1 and topic.possible:
-                    topic.first_source, held = item.source, [item]
-                    continue
-                for release in (*held, item):
-                    yield topic.label(release, held[0] if held else release)
-                held = []
-        yield from held  # a page of one release: its heading is its own title, not a topic
+                yield dataclasses.replace(item, source=label) if named else item
         if count == 0:
             log.warning("%s: no releases found (format %s)", source_name(source), format)
     finally:
         if opened is not None:
             opened.close()  # type: ignore[union-attr]
-
-
-class _PageTopicOnce:
-    """A listing page's own headings (headings.py), read once, when its second release shows up."""
-
-    def __init__(self, source: Source, format: str) -> None:
-        self.source, self.format = source, format
-        self.possible = format in ("newsroom", "html", "feed")
-        self.first_source = ""
-        self._headings: list[str] | None = None
-
-    def label(self, release: Release, first: Release) -> Release:
-        if self._headings is None:
-            self._headings = self._read(first)
-        if not self._headings:
-            return release
-        return dataclasses.replace(release, extra={**release.extra, "page": {"headings": self._headings}})
-
-    def _read(self, first: Release) -> list[str]:
-        from .headings import html_headings, text_headings, topic_segments
-
-        if self.format == "feed":
-            headings = [self.first_source]
-        else:
-            text = _head_text(self.source)
-            headings = html_headings(text) if self.format == "html" else text_headings(text.splitlines())
-        # a page without a heading of its own starts with its first entry: a title is no heading
-        return [h for h in dict.fromkeys(headings) if h and h.casefold() != first.title.casefold() and topic_segments(h)]
 
 
 def _head_text(source: Source, limit: int = 1 << 18) -> str:

@@ -16,9 +16,10 @@ heading that is the page's first entry title (a text page without a heading of i
 from __future__ import annotations
 
 import re
-from typing import Iterable
+import dataclasses
+from typing import Any, Callable, Iterable, Iterator
 
-__all__ = ["html_headings", "text_headings", "topic_segments", "TITLE_SEPARATORS"]
+__all__ = ["html_headings", "text_headings", "topic_segments", "with_page_headings", "page_headings", "TITLE_SEPARATORS"]
 
 #: What separates a page's name from its site's in a title ("Bahrain | Human Rights Watch").
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·:»]{1,2}\s+|\s+-\s+")
@@ -77,3 +78,37 @@ def text_headings(lines: Iterable[str]) -> list[str]:
         if number > 40 or len(found) >= 3:
             break
     return found
+
+
+def page_headings(format: str, text: str, first: Any) -> list[str]:
+    """The headings of a page of ``format`` ("html", "newsroom", "feed") whose text starts with
+    ``text``; for a feed, its title (the first item's ``source``)."""
+    if format == "feed":
+        return [first.source]
+    return html_headings(text) if format == "html" else text_headings(text.splitlines())
+
+
+def with_page_headings(items: Iterable[Any], headings_of: Callable[[Any], list[str]]) -> Iterator[Any]:
+    """``items`` (releases and SourceErrors) with the page's headings on each release
+    (``extra["page"]["headings"]``) when the page is a listing: a second release shows it is
+    one. ``headings_of(first release)`` reads them, once. A page of one release is an article,
+    and a heading that is the first entry's title is no heading of the page's own."""
+    held: Any = None
+    headings: list[str] | None = None
+    count = 0
+    for item in items:
+        if not hasattr(item, "title"):  # a SourceError: in its place
+            yield item
+            continue
+        count += 1
+        if count == 1:
+            held = item
+            continue
+        if headings is None:
+            found = headings_of(held)
+            headings = [h for h in dict.fromkeys(found) if h and h.casefold() != held.title.casefold() and topic_segments(h)]
+        for release in ((held, item) if held is not None else (item,)):
+            yield dataclasses.replace(release, extra={**release.extra, "page": {"headings": headings}}) if headings else release
+        held = None
+    if held is not None:
+        yield held

@@ -133,11 +133,22 @@ def parse(url: str) -> Iterator[Item]:
 
 
 def parse_fetched(fetched: Fetched, *, asked: str = "") -> Iterator[Item]:
-    """The items of a fetched response, read by the parser its content type (or content) calls for."""
+    """The items of a fetched response, read by the parser its content type (or content) calls
+    for; a listing's releases carry the page's own headings (headings.py), as from a file."""
+    from .headings import page_headings, with_page_headings
+
+    kind = _kind(fetched)
+    items = _parse_fetched(fetched, kind, asked)
+    if kind in ("feed", "html", "newsroom"):
+        text = fetched.content[: 1 << 18].decode("utf-8", "replace")
+        items = with_page_headings(items, lambda first: page_headings(kind, text, first))
+    yield from items
+
+
+def _parse_fetched(fetched: Fetched, kind: str, asked: str) -> Iterator[Item]:
     from .feed import parse_bytes
 
     name = asked or fetched.url
-    kind = _kind(fetched)
     if kind == "feed":
         yield from parse_bytes(fetched.content, path=name, label=name, base_url=fetched.url, headers=dict(fetched.headers or {}))
     elif kind == "html":  # a newsroom listing or a release page: sources/html.py, links against the final URL
