@@ -46,11 +46,11 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def _label_only(title: str, body: str) -> set[str]:
+def _label_only(title: str, body: str, taxonomy=None) -> set[str]:  # type: ignore[no-untyped-def]
     """Issues whose label's content words all appear in the text: the 'theme names alone' baseline."""
     text = f"{title} {body}".lower()
     found = set()
-    for issue in default_taxonomy().issues:
+    for issue in (taxonomy or default_taxonomy()).issues:
         words = [w for w in re.findall(r"[a-z]+", issue.label.lower()) if w not in {"and", "of", "the", "s"}]
         if words and all(w in text for w in words[:2]):
             found.add(issue.slug)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from newsindex.tagging import tag_countries  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_listing_issues import read_rows  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "listing_countries.jsonl"
 
@@ -56,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fixture", type=Path, default=FIXTURE)
     parser.add_argument("--show", action="store_true", help="print the tuned entries whose page country is missed")
     args = parser.parse_args(argv)
-    rows = [json.loads(line) for line in args.fixture.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = read_rows(args.fixture)
     print(f"page country among the entry's countries, {len(rows)} listing entries of NGO country pages ({args.fixture.name})")
     for split, m in measure(rows, args.show).items():
         print(f"  {split:<11} {m['entries']:>4} entries  recall {m['recall']:.3f}  {m['per_entry']:.2f} countries/entry")

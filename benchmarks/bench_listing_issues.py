@@ -34,7 +34,6 @@ import argparse
 import collections
 import itertools
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -44,20 +43,17 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newsindex.tagging import Taxonomy, default_taxonomy, load_taxonomy, tag_issues  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_issues import _label_only as label_words  # noqa: E402  (the label-words baseline, one copy)
+
 FIXTURE = ROOT / "tests" / "fixtures" / "listing_entries.jsonl"
 REPORTS = ROOT / "tests" / "fixtures" / "humanitarian_reports.jsonl"
 DEFAULT_REUTERS = ROOT.parent / "shared" / "data" / "reuters21578"
 
 
-def label_words(title: str, summary: str, taxonomy: Taxonomy) -> set[str]:
-    """The baseline: issues whose label's first two content words appear in the entry."""
-    text = f"{title} {summary}".lower()
-    found = set()
-    for issue in taxonomy.issues:
-        words = [w for w in re.findall(r"[a-z]+", issue.label.lower()) if w not in {"and", "of", "the", "s"}]
-        if words and all(w in text for w in words[:2]):
-            found.add(issue.slug)
-    return found
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    """The records of a JSON Lines fixture."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def measure(rows: list[dict[str, Any]], taxonomy: Taxonomy | None, show: bool = False) -> dict[str, dict[str, float]]:
@@ -71,7 +67,7 @@ def measure(rows: list[dict[str, Any]], taxonomy: Taxonomy | None, show: bool = 
             found += row["page_issue"] in slugs
             tags += len(slugs)
             untagged += not slugs
-            guess = label_words(row["title"], row["summary"], tax)
+            guess = label_words(row["title"], row["summary"], tax)  # (bench_issues.py's baseline)
             base_found += row["page_issue"] in guess
             base_tags += len(guess)
             if show and row["page_issue"] not in slugs:
@@ -109,13 +105,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", action="store_true", help="print every entry whose page issue is missed")
     parser.add_argument("--reuters", type=Path, nargs="?", const=DEFAULT_REUTERS, default=None, help="also: issues per Reuters story")
     args = parser.parse_args(argv)
-    rows = [json.loads(line) for line in args.fixture.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = read_rows(args.fixture)
     taxonomy = load_taxonomy(args.taxonomy) if args.taxonomy else None
     print(f"page issue among the entry's issues, {len(rows)} listing entries of NGO topic pages ({args.fixture.name}; taxonomy: {args.taxonomy or 'shipped'})")
     for split, m in measure(rows, taxonomy, args.show).items():
         print(f"  {split:<11} {m['entries']:>4} entries  recall {m['recall']:.3f}  {m['per_entry']:.2f} issues/entry  untagged {m['untagged']:>3}"
               f"   label-words baseline recall {m['baseline_recall']:.3f} ({m['baseline_per_entry']:.2f}/entry)")
-    reports = [json.loads(line) for line in REPORTS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    reports = read_rows(REPORTS)
     m = reports_prf(reports, taxonomy)
     print(f"  humanitarian reports ({m['reports']:.0f}, themes mapped to issues): P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}  {m['per_report']:.2f} issues/report")
     if args.reuters is not None:

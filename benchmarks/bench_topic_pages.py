@@ -18,7 +18,6 @@ import argparse
 import collections
 import datetime as dt
 import html
-import json
 import sys
 import tempfile
 from pathlib import Path
@@ -29,6 +28,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from newsindex import NewsIndex, load_releases  # noqa: E402
 from newsindex.tagging.pages import page_topic  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_listing_issues import read_rows  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -102,8 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true")
     args = parser.parse_args(argv)
-    topics = [json.loads(line) for line in (FIXTURES / "listing_entries.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-    countries = [json.loads(line) for line in (FIXTURES / "listing_countries.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    topics, countries = read_rows(FIXTURES / "listing_entries.jsonl"), read_rows(FIXTURES / "listing_countries.jsonl")
     print("saved topic and country pages read end to end: the page's label among each release's facets")
     for rows, key, facet, what in ((topics, "page_issue", "issues", "issue"), (countries, "page_country", "countries", "country")):
         for suffix in ("html", "txt"):

@@ -549,16 +549,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
                 compare_learn(data, quick=args.quick, lines=lines, results=results)
         # issues on listing entries of NGO topic pages, held out and tuned (bench_listing_issues.py; ~1 s)
-        from bench_listing_issues import FIXTURE, measure as measure_listing
+        from bench_listing_issues import FIXTURE, measure as measure_listing, read_rows
 
-        listing = measure_listing([json.loads(row) for row in FIXTURE.read_text(encoding="utf-8").splitlines() if row.strip()], None)
+        topic_rows = read_rows(FIXTURE)
+        listing = measure_listing(topic_rows, None)
         results["listing_issues"] = listing
         lines.append("issues on listing entries of NGO topic pages (the page's issue among the entry's issues)")
         for split, m in listing.items():
             lines.append(f"  {split:<11} {m['entries']:>4} entries  recall {m['recall']:.3f}  {m['per_entry']:.2f} issues/entry  untagged {m['untagged']:>3}")
         from bench_listing_countries import FIXTURE as COUNTRY_FIXTURE, measure as measure_countries
 
-        countries = measure_countries([json.loads(row) for row in COUNTRY_FIXTURE.read_text(encoding="utf-8").splitlines() if row.strip()])
+        country_rows = read_rows(COUNTRY_FIXTURE)
+        countries = measure_countries(country_rows)
         results["listing_countries"] = countries
         lines.append("countries on listing entries of NGO country pages (the page's country among the entry's countries)")
         for split, m in countries.items():
@@ -566,8 +568,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench_topic_pages import measure as measure_pages
 
         lines.append("the same entries on country and topic pages of their own (HTML), read end to end (bench_topic_pages.py)")
-        for rows, key, facet in (([json.loads(r) for r in FIXTURE.read_text(encoding="utf-8").splitlines() if r.strip()], "page_issue", "issues"),
-                                 ([json.loads(r) for r in COUNTRY_FIXTURE.read_text(encoding="utf-8").splitlines() if r.strip()], "page_country", "countries")):
+        for rows, key, facet in ((topic_rows, "page_issue", "issues"), (country_rows, "page_country", "countries")):
             total, found, _unlabelled, per = measure_pages(rows, key, facet, "html")
             results[f"topic_pages_{facet}"] = {"releases": total, "found": found / total}
             lines.append(f"  {facet:<9} {total:>4} releases  the page's label found {found / total:.3f}  {per:.2f} {facet}/release")

@@ -14,7 +14,7 @@ import io
 import os
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from ..errors import SourceError
 from ..records import Release
@@ -133,7 +133,7 @@ def load_releases(source: Source, *, format: str | None = None, errors: list[Sou
             from .headings import page_headings, with_page_headings
 
             page_format, page_source = format, source
-            items = with_page_headings(items, lambda first: page_headings(page_format, _head_text(page_source), first))
+            items = with_page_headings(items, lambda first: page_headings(page_format, _page_text(page_source, page_format), first))
         for item in items:
             if isinstance(item, SourceError):
                 if errors is None:
@@ -152,39 +152,52 @@ def load_releases(source: Source, *, format: str | None = None, errors: list[Sou
             opened.close()  # type: ignore[union-attr]
 
 
-def _head_text(source: Source, limit: int = 1 << 18) -> str:
-    """The first ``limit`` bytes of a file or seekable stream, as text ("" if unreadable)."""
+def _peek(source: Source, limit: int = -1) -> bytes | str | None:
+    """Up to ``limit`` bytes (-1: all) of a path, or of a seekable stream put back where it was;
+    None for a stream that can be read once, or a file that can't be read (its parser says why)."""
     try:
         if isinstance(source, (str, Path)) or hasattr(source, "__fspath__"):
             with open(source, "rb") as handle:  # type: ignore[arg-type]
-                data: Any = handle.read(limit)
-        elif hasattr(source, "seekable") and source.seekable():  # type: ignore[union-attr]
+                return handle.read(limit)
+        if hasattr(source, "seekable") and source.seekable():  # type: ignore[union-attr]
             start = source.tell()  # type: ignore[union-attr]
-            data = source.read(limit)  # type: ignore[union-attr]
+            data: bytes | str = source.read(limit)  # type: ignore[union-attr]
             source.seek(start)  # type: ignore[union-attr]
-        else:
-            return ""
+            return data
     except (OSError, ValueError):
-        return ""
-    return data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+        pass
+    return None
+
+
+def _page_text(source: Source, format: str, limit: int = 1 << 18) -> str:
+    """The head of a page as text, decoded as its reader decodes it (HTML's charset; a text
+    page's encoding), for its headings and stated site name ("" if it can't be read)."""
+    if format == "newsroom" and (isinstance(source, (str, Path)) or hasattr(source, "__fspath__")):
+        lines, size = [], 0
+        try:
+            for _, text in read_text(source):
+                lines.append(text)
+                size += len(text) + 1
+                if 0 <= limit < size:
+                    break
+        except (OSError, SourceError):
+            return ""
+        return "\n".join(lines)
+    data = _peek(source, limit)
+    if isinstance(data, bytes):
+        if format == "html":
+            from .html import decode_html
+
+            return decode_html(data)
+        return data.decode("utf-8", "replace")
+    return data or ""
 
 
 def _stated_site_name(source: Source) -> str:
     """The site name a newsroom page states (naming.site_name), for a path or a seekable stream."""
     from .naming import site_name  # only a newsroom page is read for one
 
-    if isinstance(source, (str, Path)) or hasattr(source, "__fspath__"):
-        try:
-            return site_name(text for _, text in read_text(source))
-        except (OSError, SourceError):
-            return ""  # the parser reports what is wrong with the file
-    if hasattr(source, "seekable") and source.seekable():  # type: ignore[union-attr]
-        start = source.tell()  # type: ignore[union-attr]
-        data = source.read()  # type: ignore[union-attr]
-        source.seek(start)  # type: ignore[union-attr]
-        text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
-        return site_name(text.splitlines())
-    return ""
+    return site_name(_page_text(source, "newsroom", limit=-1).splitlines())
 
 
 def sample_path() -> Path:

@@ -19,13 +19,14 @@ import re
 import dataclasses
 from typing import Any, Callable, Iterable, Iterator
 
-__all__ = ["html_headings", "text_headings", "topic_segments", "with_page_headings", "page_headings", "TITLE_SEPARATORS"]
+__all__ = ["WORD", "html_headings", "text_headings", "topic_segments", "with_page_headings", "page_headings", "TITLE_SEPARATORS"]
 
 #: What separates a page's name from its site's in a title ("Bahrain | Human Rights Watch").
 TITLE_SEPARATORS = re.compile(r"\s+[|–—·:»]{1,2}\s+|\s+-\s+")
 #: Words of a newsroom's own name for its listing ("Media Releases", "Press and news"): no topic.
 NEWSROOM_WORDS = frozenset("media press news newsroom release releases statement statements update updates story stories announcements room centre center latest all our the and & of".split())
-_WORD = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*\.?", re.UNICODE)
+#: A word of a heading ("U.S.", "Women's", "Guinea-Bissau").
+WORD = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*\.?", re.UNICODE)
 #: A heading segment longer than this is a headline, not a page's name.
 MAX_HEADING_WORDS = 7
 
@@ -40,7 +41,7 @@ def topic_segments(heading: str) -> list[str]:
         return []
     found = []
     for segment in (s.strip() for s in TITLE_SEPARATORS.split(heading)):
-        words = _WORD.findall(segment)
+        words = WORD.findall(segment)
         if words and len(words) <= MAX_HEADING_WORDS and not _NEWSROOM_WORDS.match(segment) and not all(w.lower() in NEWSROOM_WORDS for w in words):
             found.append(segment)
     return found

@@ -140,7 +140,13 @@ def parse_fetched(fetched: Fetched, *, asked: str = "") -> Iterator[Item]:
     kind = _kind(fetched)
     items = _parse_fetched(fetched, kind, asked)
     if kind in ("feed", "html", "newsroom"):
-        text = fetched.content[: 1 << 18].decode("utf-8", "replace")
+        head = fetched.content[: 1 << 18]
+        if kind == "html":
+            from .html import decode_html
+
+            text = decode_html(head)  # the page's own charset, as its reader decodes it
+        else:
+            text = head.decode("utf-8", "replace")
         items = with_page_headings(items, lambda first: page_headings(kind, text, first))
     yield from items
 

@@ -12,7 +12,6 @@ USA" names neither (the site's own name is not what its pages are about), nor do
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Iterable
@@ -28,7 +27,6 @@ _FILLER = frozenset(
     "in on about from the and & of for all our human rights country countries page region regions topic topics "
     "issue issues archive archives content occupied territory territories - – — / : |".split()
 )
-_WORD = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*\.?", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -45,13 +43,14 @@ class PageTopic:
 
 def _countries_of(segment: str) -> tuple[str, ...]:
     """The countries a heading segment consists of (every other word a filler), else ()."""
+    from ..sources.headings import WORD
     from .countries import tag_countries
 
     tags = tag_countries("", title=segment)
     if not tags:
         return ()
-    covered = {w.lower() for tag in tags for surface in tag.evidence for w in _WORD.findall(surface)}
-    words = [w.lower() for w in _WORD.findall(segment)]
+    covered = {w.lower() for tag in tags for surface in tag.evidence for w in WORD.findall(surface)}
+    words = [w.lower() for w in WORD.findall(segment)]
     if all(w in covered or w.rstrip(".") in covered or w in _FILLER for w in words):
         return tuple(tag.code for tag in tags)
     return ()
