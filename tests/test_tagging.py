@@ -257,6 +257,24 @@ def test_a_malformed_taxonomy_is_a_taxonomy_error_naming_the_file(tmp_path):
         load_taxonomy(broken)
 
 
+def test_issue_labels_read_without_the_taxonomy_are_the_taxonomys_labels(tmp_path):
+    """A search's issue labels come from the shipped TOML's label lines (tagging/names.py),
+    not from the parsed taxonomy (start-up time of a search): the same label for every issue,
+    the same fallback for a slug it lacks, and a given taxonomy's own labels."""
+    from newsindex.tagging.issues import Issue, Taxonomy, default_taxonomy
+    from newsindex.tagging.names import _default_issue_labels, issue_label
+
+    _default_issue_labels.cache_clear()
+    shipped = default_taxonomy()
+    assert len(shipped.issues) > 20
+    assert _default_issue_labels() == {i.slug: i.label for i in shipped.issues}
+    for issue in shipped.issues:
+        assert issue_label(issue.slug) == shipped.label(issue.slug) == issue.label
+    assert issue_label("no-such-issue") == shipped.label("no-such-issue") == "No such issue"
+    own = Taxonomy((Issue("death-penalty", "Capital punishment", {"execution": 2.0}),))
+    assert issue_label("death-penalty", own) == "Capital punishment"
+
+
 def test_country_names_read_from_pycountrys_file_are_pycountrys_names():
     """country_name reads pycountry's ISO 3166 file instead of importing pycountry (start-up
     time of a search); every code's display name is still the one pycountry gives."""

@@ -70,7 +70,7 @@ def facet_label(name: str, value: str, taxonomy: Taxonomy | None = None) -> str:
 
         return country_name(value)
     if name == "issue":
-        from .tagging.issues import issue_label
+        from .tagging.names import issue_label  # the shipped labels without the taxonomy code
 
         return issue_label(value, taxonomy)
     if name == "type":

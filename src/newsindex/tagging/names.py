@@ -7,10 +7,15 @@ gazetteer code on import.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["country_name"]
+if TYPE_CHECKING:
+    from .issues import Taxonomy
+
+__all__ = ["country_name", "issue_label"]
 
 #: Names people use where ISO's differ ("Korea, Republic of"), or the short common form.
 _DISPLAY_NAMES = {
@@ -63,3 +68,48 @@ def pycountry_data(name: str) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+def issue_label(slug: str, taxonomy: Taxonomy | None = None) -> str:
+    """Display label of an issue slug ("death-penalty" → "Death penalty"), as
+    ``Taxonomy.label`` gives it; without ``taxonomy``, the shipped taxonomy's."""
+    if taxonomy is not None:
+        return taxonomy.label(slug)
+    label = _default_issue_labels().get(slug)
+    return label if label is not None else slug.replace("-", " ").capitalize()
+
+
+_ISSUE_HEADER = re.compile(r"\[issues\.([A-Za-z0-9_-]+)\]\s*(?:#.*)?")
+_LABEL_LINE = re.compile(r'label\s*=\s*"((?:[^"\\]|\\["\\])*)"\s*(?:#.*)?')
+
+
+@lru_cache(maxsize=1)
+def _default_issue_labels() -> dict[str, str]:
+    """slug -> label of the shipped taxonomy, read from its ``[issues.SLUG]`` headers and the
+    ``label = "..."`` line under each.
+
+    A search shows a few issue labels; the whole taxonomy (tagging/issues.py: tomllib, the
+    TOML parsed, the taxonomy code) cost a CLI search ~15 ms for them. If any issue of the file
+    is not written that way (a quoted slug, a label elsewhere, an escape), the file is parsed
+    in full instead (tests/test_tagging.py compares both for every issue)."""
+    text = (Path(__file__).parent.parent / "data" / "issues_default.toml").read_text(encoding="utf-8")
+    labels: dict[str, str] = {}
+    headers = 0
+    slug: str | None = None
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("[issues.") or line.startswith("[ issues"):
+            headers += 1
+            match = _ISSUE_HEADER.fullmatch(line)
+            slug = match.group(1) if match else None
+        elif line.startswith("["):
+            slug = None
+        elif slug is not None and slug not in labels and line.startswith("label"):
+            match = _LABEL_LINE.fullmatch(line)
+            if match and "\\" not in match.group(1):
+                labels[slug] = match.group(1)
+    if headers and len(labels) == headers:
+        return labels
+    from .issues import default_taxonomy
+
+    return {issue.slug: issue.label for issue in default_taxonomy().issues}
