@@ -82,7 +82,11 @@ def readme_examples() -> list[tuple[str, list[str]]]:
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
     """Every command, a group before its subcommands, in the order they are declared."""
     found: list[tuple[tuple[str, ...], click.Command]] = [(prefix, group)]
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    # (the commands defined in cli.py in their order, then those imported on look-up: cli.py's _LAZY_COMMANDS)
+    names = [*group.commands, *(n for n in group.list_commands(ctx) if n not in group.commands)]
+    for name, command in ((n, group.get_command(ctx, n)) for n in names):
+        assert command is not None, name
         if isinstance(command, click.Group):
             found += _commands(command, prefix + (name,))
         else:

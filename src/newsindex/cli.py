@@ -19,7 +19,7 @@ import click
 # Only what every command needs is imported here: the readers, the taggers, NLTK, the
 # exporters are imported by the commands that use them, so `newsindex search` starts only the
 # index and the query side (tests/test_cli_startup.py checks the modules a search loads).
-from newsindex import FORMATS, Hit, NewsIndex, NewsIndexError, QueryError, Release, SearchResults, SourceError
+from newsindex import Hit, NewsIndex, NewsIndexError, QueryError, Release, SearchResults, SourceError
 
 from newsindex.cli_progress import Progress, Working, on_terminal
 from newsindex.cli_rejects import RejectLog
@@ -32,6 +32,24 @@ FACET_CHOICES = ("country", "issue", "type", "source", "year", "month", "week", 
 LONG_QUERY_WORDS = 5
 #: `facets` without --field/--all shows this many values per field (the rest: --field NAME).
 FACET_SUMMARY_TOP = 5
+
+
+class _FormatChoice(click.Choice):
+    """``click.Choice(sources.FORMATS)``, the package read when the option is parsed or shown:
+    importing the readers' package is start-up time of every command (a search reads no source)."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        from newsindex.sources import FORMATS
+
+        return FORMATS
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -135,7 +153,37 @@ def _render_results(results: SearchResults, *, show_facets: bool = True) -> None
         _render_facets(results.facets)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+#: Commands kept in modules of their own: name -> (module, command). `newsindex search` never
+#: imports them (the feed reader, the web command, the learner, the taxonomy listing: ~10 ms
+#: of each start-up); `newsindex --help` and the command itself do.
+_LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "issues": ("newsindex.cli_issues", "issues_command"),
+    "serve": ("newsindex.web.serve", "serve_command"),  # Starlette is imported only when it runs
+    "update": ("newsindex.cli_follow", "update_command"),
+    "learn": ("newsindex.cli_learn", "learn_command"),
+}
+
+
+class _Commands(click.Group):
+    """The `newsindex` group: the commands of _LAZY_COMMANDS are imported on first look-up,
+    wrapped in handle_errors as the ones defined here are."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *_LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = self.commands.get(cmd_name)
+        if command is None and cmd_name in _LAZY_COMMANDS:
+            from importlib import import_module
+
+            module, name = _LAZY_COMMANDS[cmd_name]
+            command = getattr(import_module(module), name)
+            command.callback = handle_errors(command.callback)  # type: ignore[arg-type]
+            self.add_command(command, cmd_name)
+        return command
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="newsindex")
 def main() -> None:
     """Search archives of press releases and news.
@@ -179,7 +227,7 @@ def demo(query: str, limit: int, as_json: bool) -> None:
 @main.command("index", short_help="Add the releases of SOURCE files or URLs to INDEX.")
 @click.argument("index_path", metavar="INDEX", type=click.Path(file_okay=False))
 @click.argument("sources", metavar="SOURCE...", nargs=-1, required=True)
-@click.option("--format", "format_", type=click.Choice(FORMATS), help="Input format (default: from the file's suffix or content).")
+@click.option("--format", "format_", type=_FormatChoice(), help="Input format (default: from the file's suffix or content).")
 @click.option("--strict", is_flag=True, help="Refuse the whole run at the first bad record (index untouched).")
 @click.option("--rejects", type=click.Path(dir_okay=False, writable=True), help="Write bad records and reasons here (JSON Lines).")
 @click.option("--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True, help="Commit every N releases (lenient mode): a crash loses at most one batch.")
@@ -207,6 +255,7 @@ def index_command(index_path: str, sources: tuple[str, ...], format_: str | None
       newsindex index releases.idx newsroom.txt --source "Amnesty USA"
       newsindex index releases.idx newsroom.txt export.jsonl --rejects rejects.jsonl
     """
+    from newsindex.cli_follow import read_sources
     from newsindex.sources import load_releases
     from newsindex.tagging import load_taxonomy
     started = time.monotonic()
@@ -534,7 +583,7 @@ def analyze_command(text: str, language: str, as_query: bool) -> None:
 
 @main.command("tag", short_help='What country/issue extraction finds, with evidence.')
 @click.argument("source", required=False, default="-", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "format_", type=click.Choice(FORMATS), help="Read SOURCE as releases in this format (default: plain text for '-', else from the suffix or content).")
+@click.option("--format", "format_", type=_FormatChoice(), help="Read SOURCE as releases in this format (default: plain text for '-', else from the suffix or content).")
 @click.option("--taxonomy", type=click.Path(exists=True, dir_okay=False), help="Issue taxonomy (TOML or JSON) to use instead of the shipped one.")
 @click.option("--extend", is_flag=True, help="Add --taxonomy's issues to the shipped ones instead of replacing them.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per release.")
@@ -834,26 +883,8 @@ def watch_remove(index_path: str, name: str) -> None:
 
 
 # ----------------------------------------------------------------------- commands in their own modules
+# (registered by name in _LAZY_COMMANDS above: imported when they run or a --help lists them)
 
-from newsindex.cli_issues import issues_command  # noqa: E402
-
-issues_command.callback = handle_errors(issues_command.callback)  # type: ignore[arg-type]
-main.add_command(issues_command)
-
-from newsindex.web.serve import serve_command  # noqa: E402  (Starlette is imported only when it runs)
-
-serve_command.callback = handle_errors(serve_command.callback)  # type: ignore[arg-type]
-main.add_command(serve_command)
-
-from newsindex.cli_follow import read_sources, update_command  # noqa: E402
-
-update_command.callback = handle_errors(update_command.callback)  # type: ignore[arg-type]
-main.add_command(update_command)
-
-from newsindex.cli_learn import learn_command  # noqa: E402
-
-learn_command.callback = handle_errors(learn_command.callback)  # type: ignore[arg-type]
-main.add_command(learn_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
