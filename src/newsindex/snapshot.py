@@ -9,6 +9,7 @@ builds one per commit and replaces it when the index changes; search.py reads it
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Callable, Iterator, Mapping
 
 from whoosh import query as wq
@@ -28,10 +29,39 @@ def _column(reader: Any, size: int) -> list[str]:
     """
     if reader is None or not size:
         return [""] * size
+    values = _var_bytes(reader)
+    if values is not None and len(values) == size:
+        return values
     values = list(reader)
     if len(values) != size:  # not expected; fall back to asking per document
         values = [reader[n] for n in range(size)]
     return [v if isinstance(v, str) else (v.decode("utf-8") if isinstance(v, bytes) else "") for v in values]
+
+
+def _var_bytes(reader: Any) -> list[str] | None:
+    """A column of Whoosh's VarBytes readers (the id and date columns) decoded from one read of
+    each segment's bytes, sliced where each value's offset and length say: ~3x faster than
+    iterating the reader (a value at a time through two wrappers), ~7 ms of every CLI search
+    on 11k releases. None for any other kind of column."""
+    from whoosh.columns import MultiColumnReader, TranslatingColumnReader, VarBytesColumn
+
+    if type(reader) is TranslatingColumnReader:
+        reader = reader.raw_column()
+    parts = reader._readers if type(reader) is MultiColumnReader else [reader]
+    values: list[str] = []
+    for part in parts:
+        if type(part) is not VarBytesColumn.Reader:
+            return None
+        offsets, lengths = part._offsets, part._lengths
+        if not len(lengths):
+            continue
+        blob = part._dbfile.get(part._basepos, max(o + n for o, n in zip(offsets, lengths)))
+        if blob.isascii():
+            text = blob.decode("ascii")
+            values += [text[o : o + n] for o, n in zip(offsets, lengths)]
+        else:
+            values += [blob[o : o + n].decode("utf-8") for o, n in zip(offsets, lengths)]
+    return values
 
 
 class _FacetTables:
@@ -96,7 +126,6 @@ class Snapshot:
         dates = reader.column_reader("date") if reader.has_column("date") else None
         self.ids: list[str] = _column(ids, size)
         self.dates: list[str] = _column(dates, size)
-        self.docnum_by_id: dict[str, int] = {self.ids[n]: n for n in self.live}
         self.has_deletions: bool = reader.has_deletions()
         self.live_set: frozenset[int] = frozenset(self.live)
         self.term_cache: dict[tuple[str, Any], frozenset[int]] = {}
@@ -108,12 +137,20 @@ class Snapshot:
         tables = _FacetTables(reader)
         self.docs_by_value: Mapping[str, dict[str, frozenset[int]]] = tables.by_value
         self.values_by_doc: Mapping[str, dict[int, tuple[str, ...]]] = tables.by_doc
-        # (date, docnum) sorted, for range filters by bisection; undated documents are left out.
-        self.by_date: list[tuple[str, int]] = sorted((self.dates[n], n) for n in self.live if self.dates[n])
         # Plain sets (never mutated): Whoosh's filter= accepts a set but not a frozenset.
         self.filter_cache: dict[tuple[Any, ...], set[int]] = {}
         self.multiterm_cache: dict[Any, Any] = {}  # prefix/wildcard/range expansions (multiterm.py)
         self.speaker_names: dict[str, str] = {}  # slug -> name as written, read lazily for facet labels
+
+    # Built on first use: a search by words needs neither (~3 ms on 11k releases at each CLI start).
+    @cached_property
+    def docnum_by_id(self) -> dict[str, int]:
+        return {self.ids[n]: n for n in self.live}
+
+    @cached_property
+    def by_date(self) -> list[tuple[str, int]]:
+        """(date, docnum) sorted, for range filters by bisection; undated documents are left out."""
+        return sorted((self.dates[n], n) for n in self.live if self.dates[n])
 
     #: Bound on the term cache, in cached docnums (a docnum costs about 40 bytes in a frozenset).
     TERM_CACHE_DOCS = 2_000_000
