@@ -48,6 +48,17 @@ NOT_ON_THE_QUERY_PATH = (
     "httpx",
     "logging",  # ~7 ms with traceback and threading: the loggers import it when they first log (_log.py)
     "feedparser",
+    # issue labels come from the shipped TOML's label lines (tagging/names.py), not the taxonomy
+    "newsindex.tagging.issues",
+    "tomllib",
+    "importlib.resources",  # (data files are read beside the modules)
+    # the readers' package (--format's choices are read when used) and the commands kept in
+    # modules of their own (cli.py's _LAZY_COMMANDS: imported when they run or --help lists them)
+    "newsindex.sources",
+    "newsindex.cli_issues",
+    "newsindex.cli_follow",
+    "newsindex.cli_learn",
+    "newsindex.web",
 )
 
 _REPORT = """

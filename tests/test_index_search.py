@@ -380,3 +380,25 @@ def test_a_word_the_question_asks_twice_weighs_more_and_a_short_query_is_scored_
         # Sorted by date, the hits carry the same (weighted) scores as by relevance.
         newest = ix.search("water for the camps? water and schools", match="any", sort="newest")
         assert {h.title: h.score for h in newest.hits} == pytest.approx(by_title_twice)
+
+
+def test_the_snapshots_id_and_date_columns_read_in_one_go_are_whooshs_values(tmp_path):
+    """Snapshot reads the id and date columns from their bytes at once (snapshot._var_bytes):
+    the same values, in docnum order, as Whoosh's column readers give, over two segments."""
+    from newsindex.snapshot import _column, _var_bytes
+
+    with NewsIndex.create(tmp_path / "idx") as index:
+        index.add([Release(title="Première étape à Genève", body="Les droits.", date=dt.date(2021, 5, 1))])
+        index.add([Release(title="Second step", body="Rights.", date=None), Release(title="Third", body="More rights.", date=dt.date(2020, 1, 2))])
+        searcher = index._open_searcher()
+        try:
+            reader = searcher.reader()
+            size = reader.doc_count_all()
+            for name in ("id", "date"):
+                column = reader.column_reader(name)
+                whoosh_values = [v.decode("utf-8") if isinstance(v, bytes) else (v or "") for v in column]
+                assert _var_bytes(column) is not None  # the fast path is the one taken
+                assert _column(column, size) == whoosh_values
+            assert "" in _column(reader.column_reader("date"), size)  # the undated release
+        finally:
+            searcher.close()
