@@ -97,7 +97,7 @@ PROXIMITY: dict[str, tuple[float, float]] = {
     "proximity MinDist a .3 x .5": (0.3, 0.5),
 }
 STEMMERS: tuple[str, ...] = ("porter",)  # (NewsTokenizer has no stop list for "porter": two changes at once)
-QUICK = ("k1 1.6 + rep. 1+.5 ln n", "shipped")
+QUICK = ("k1 1.6 + rep. 1+.5 ln n", "BM25F + rep. 1+.5 ln n", "shipped")  # the defaults before this stop, BM25F with them, now
 QUICK_COLLECTIONS = "cisi,med,npl"
 
 
