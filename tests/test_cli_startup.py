@@ -114,6 +114,8 @@ def test_query_side_commands_load_only_the_query_side(sample_index, argv):
     assert _forbidden(report["modules"]) == []
     assert not report["gazetteer_built"]  # country labels need names, not the tagger's gazetteer
     assert "newsindex.tagging.countries" not in report["modules"]  # (labels: tagging/names.py)
+    if argv[0] != "stats":  # (stats counts the index's files: integrity.live_size)
+        assert "newsindex.integrity" not in report["modules"]  # checksums and damage: index.py imports it on first use
 
 
 def test_show_loads_only_the_query_side(sample_index):

@@ -41,7 +41,6 @@ from whoosh import index as windex
 from whoosh.filedb.filestore import FileStorage, RamStorage
 
 from ._log import get_logger
-from . import integrity
 from . import search as _search
 from ._version import __version__
 from .errors import IndexExistsError, IndexLockedError, IndexNotFoundError, IndexVersionError, SourceError
@@ -192,7 +191,21 @@ def _commit(writer: Any, sub: SubWriter | None) -> None:
     writer._finish()
 
 
-_close_leaked_files = integrity.close_leaked_files  # the name it had here
+class _Integrity:
+    """integrity.py, imported on first use: opening an index to search never needs it (its
+    checksums, sweeps and error translation serve writing and damage), ~4 ms of each CLI start."""
+
+    def __getattr__(self, name: str) -> Any:
+        from . import integrity as module
+
+        return getattr(module, name)
+
+
+integrity = _Integrity()
+
+
+def _close_leaked_files(path: Path) -> None:  # the name it had here
+    integrity.close_leaked_files(path)
 
 
 def _guarded(method: Callable[..., Any]) -> Callable[..., Any]:
