@@ -409,3 +409,24 @@ def test_the_snapshots_id_and_date_columns_read_in_one_go_are_whooshs_values(tmp
             assert "" in _column(reader.column_reader("date"), size)  # the undated release
         finally:
             searcher.close()
+
+
+def test_field_lengths_read_by_segment_are_whooshs_per_document_lengths(tmp_path):
+    """ranking.field_lengths reads each segment's length column in one piece, and a field no
+    document of a segment has (no column file) as zeros: what Whoosh says per document."""
+    from newsindex.ranking import field_lengths
+    from newsindex.schema import TEXT_FIELDS
+
+    with NewsIndex.create(tmp_path / "idx") as index:
+        index.add([Release(title="Only a title here", body="", date=dt.date(2021, 5, 1))])
+        index.add([Release(title="Second step", body="Rights and more rights.", summary="A summary.", date=None)])
+        searcher = index._open_searcher()
+        try:
+            reader = searcher.reader()
+            size = reader.doc_count_all()
+            for name in TEXT_FIELDS:
+                expected = [reader.doc_field_length(n, name, 0) or 0 for n in range(size)]
+                assert field_lengths(searcher, name) == expected, name
+            assert 0 in field_lengths(searcher, "summary")
+        finally:
+            searcher.close()

@@ -426,8 +426,10 @@ def length_column(perdoc: Any, fieldname: str, count: int) -> list[int] | None:
     if perdoc is None or not hasattr(perdoc, "_cached_reader"):
         return None
     column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:  # no document of the segment has the field: Whoosh's length is 0 for each
+        return [0] * count  # (asked per document, it checked for the file 11,000 times: ~40 ms)
     raw = getattr(column, "_dbfile", None)
-    if column is None or raw is None or getattr(column, "_fixedlen", None) != 1:
+    if raw is None or getattr(column, "_fixedlen", None) != 1:
         return None
     table = _byte_lengths()
     stored = min(column._count, count)
