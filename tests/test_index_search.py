@@ -430,3 +430,24 @@ def test_field_lengths_read_by_segment_are_whooshs_per_document_lengths(tmp_path
             assert 0 in field_lengths(searcher, "summary")
         finally:
             searcher.close()
+
+
+def test_facet_tables_read_by_segment_are_whooshs_postings(tmp_path):
+    """snapshot._docs_by_term reads each segment's posting blocks whole: the same value ->
+    live docnums, in lexicon order, as the whole index's matchers give, after a deletion."""
+    from newsindex.snapshot import _docs_by_term
+
+    with NewsIndex.create(tmp_path / "idx") as index:
+        index.add([Release(title="Vigil in Hong Kong", body="Hong Kong police.", date=dt.date(2021, 6, 4), countries=("HK",)),
+                   Release(title="Torture in China", body="Beijing.", date=dt.date(2020, 1, 2), countries=("CN", "HK"))])
+        index.add([Release(title="Execution in Iran", body="Tehran.", date=dt.date(2019, 3, 3), countries=("IR",))])
+        index.delete([r.id for r in index.releases() if r.title.startswith("Torture")])
+        searcher = index._open_searcher()
+        try:
+            reader = searcher.reader()
+            for name in ("country", "year", "issue"):
+                whoosh_docs = {t.decode("utf-8"): frozenset(reader.postings(name, t).all_ids()) for t in reader.lexicon(name)}
+                ours = _docs_by_term(reader, name)
+                assert ours == whoosh_docs and list(ours) == list(whoosh_docs), name
+        finally:
+            searcher.close()
