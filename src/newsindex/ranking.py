@@ -364,8 +364,8 @@ class TermScores:
         get = weighed.get
         for fieldname in fieldnames:
             read = self._postings(fieldname, text)
-            if read is None:
-                continue
+            if read is None or not read[1]:
+                continue  # (no lengths to read for a field the word isn't in)
             norms = self._length_norm(fieldname)
             for n, w in zip(read[1], read[2]):
                 weighed[n] = get(n, 0.0) + w / norms[n]
