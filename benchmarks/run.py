@@ -572,6 +572,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             total, found, _unlabelled, per = measure_pages(rows, key, facet, "html")
             results[f"topic_pages_{facet}"] = {"releases": total, "found": found / total}
             lines.append(f"  {facet:<9} {total:>4} releases  the page's label found {found / total:.3f}  {per:.2f} {facet}/release")
+        # ranking on test collections with human judgments (bench_relevance.py --quick; ~20 s)
+        import bench_relevance
+
+        if bench_relevance.DEFAULT_DATA.is_dir():
+            lines.append("ranking: nDCG@10 on test collections with human judgments, shipped vs before issue 18 (bench_relevance.py --quick)")
+            relevance = bench_relevance.run(bench_relevance.DEFAULT_DATA, tuple(bench_relevance.QUICK_COLLECTIONS.split(",")), bench_relevance.QUICK, out=lambda line: lines.append("  " + line), extra=False)
+            results["relevance"] = relevance
         for line in lines:
             print(line, flush=True)
         lines.clear()

@@ -32,19 +32,19 @@ TITLE_BOOST = 1.5
 SUMMARY_BOOST = 1.2
 BODY_BOOST = 1.0
 
-#: Term-frequency saturation and length normalisation. b is Robertson's (and Lucene's) 0.75;
-#: k1 is 1.6, not their 1.2: measured with the repeated-word weighting below
-#: (benchmarks/bench_relevance.py, nDCG@10 vs k1 1.2 without it) CISI +0.051 (41/18 queries,
-#: sign test p 0.004), MED +0.005, NPL -0.0004 (95% interval -0.006..+0.005), and on news
-#: (bench_ranking.py, Reuters TOPICS) MAP@100 within 0.004 of 1.2 in every query mode.
-BM25_K1 = 1.6
+#: Term-frequency saturation and length normalisation: Robertson's (and Lucene's) k1 1.2 and
+#: b 0.75, applied once per word over all its fields (BM25F, see TermScores). Measured
+#: (benchmarks/bench_relevance.py, nDCG@10 against Whoosh's per-field sum at the same k1 and b):
+#: CISI +0.018, MED +0.016, NPL +0.055, and MAP@100 +0.027 on news (Reuters TOPICS); k1 1.6
+#: did no better on the three together (CISI +0.026, MED +0.013, NPL +0.054).
+BM25_K1 = 1.2
 BM25_B = 0.75
 
-#: How a word the query asks n times is weighted (weigh_query's ``scale``): 1 + 0.5 ln n.
-#: Long natural-language questions name their topic more than once; the full 1 + ln n or n
-#: gained more on CISI but cost MED 0.018-0.020 nDCG@10, the half log costs nothing measurable.
-#: A short query (no word twice) is untouched.
-REPEATED_WORDS = "halflog"
+#: How a word the query asks n times is weighted (weigh_query's ``scale``); "" for not at all,
+#: which is what ships. 1 + 0.5 ln n gained on CISI's long questions (+0.046 nDCG@10 over
+#: BM25F alone) but cost MED 0.011 and NPL 0.004: it helps one collection and hurts two, so it
+#: stays a measured variant, not a default.
+REPEATED_WORDS = ""
 
 #: match="any" has no coordination factor on purpose. Whoosh's (CoordMatcher) counts matching
 #: *field terms* — "oil" in title and body counts twice — not query words, and its scores
@@ -62,7 +62,9 @@ class BM25Params:
     (``(("title", 0.5),)``). ``idf`` is "whoosh" (log(N / (df + 1)) + 1, Whoosh's own) or
     "robertson" (log(1 + (N - df + 0.5) / (df + 0.5)), Lucene's). ``min_length`` floors a
     field's length at that fraction of the average (0: off), so a one-line document is not
-    rewarded as if every word in it were the topic.
+    rewarded as if every word in it were the topic. ``combine_fields`` scores a word asked of
+    several fields as one BM25F term (TermScores); False scores each field apart and adds
+    them up, as Whoosh's BM25F does (the ranking before bench_relevance.py measured both).
     """
 
     k1: float = BM25_K1
@@ -71,6 +73,7 @@ class BM25Params:
     field_b: tuple[tuple[str, float], ...] = ()
     idf: str = "whoosh"
     min_length: float = 0.0
+    combine_fields: bool = True
 
     def k1_of(self, fieldname: str) -> float:
         return dict(self.field_k1).get(fieldname, self.k1)
@@ -85,9 +88,14 @@ class BM25Params:
 
     def norms(self, fieldname: str, lengths: Sequence[int], avgfl: float) -> list[float]:
         """Per document, BM25's length normalisation K1 * ((1 - B) + B * fl / avgfl)."""
-        k1, b = self.k1_of(fieldname), self.b_of(fieldname)
+        k1 = self.k1_of(fieldname)
+        return [k1 * n for n in self.length_norms(fieldname, lengths, avgfl)]
+
+    def length_norms(self, fieldname: str, lengths: Sequence[int], avgfl: float) -> list[float]:
+        """Per document, (1 - B) + B * fl / avgfl: what BM25F divides a field's weight by."""
+        b = self.b_of(fieldname)
         floor = self.min_length * avgfl
-        return [k1 * ((1 - b) + b * max(fl, floor) / avgfl) for fl in lengths]
+        return [(1 - b) + b * max(fl, floor) / avgfl for fl in lengths]
 
 
 #: What every search uses (the figures behind each value: benchmarks/bench_relevance.py).
@@ -95,8 +103,9 @@ DEFAULT_PARAMS = BM25Params()
 
 
 class NewsBM25F(scoring.BM25F):
-    """Whoosh's BM25F with :class:`BM25Params`: what Whoosh scores (phrases, prefixes, its own
-    collector) equals what the term tables below score."""
+    """Whoosh's BM25F with :class:`BM25Params` (a variant's k1, b, idf), for what Whoosh's
+    matchers score: phrases and prefixes per field; their words through bm25f.combine_words,
+    as the tables below score them."""
 
     def __init__(self, params: BM25Params = DEFAULT_PARAMS) -> None:
         super().__init__(B=params.b, K1=params.k1)
@@ -132,9 +141,9 @@ def scorer(params: BM25Params = DEFAULT_PARAMS) -> scoring.WeightingModel:
 #
 # Whoosh scores through a tree of matcher objects: about ten Python calls per posting, and its
 # top-k collector has to walk every candidate block. For the queries users type most (words,
-# AND/OR/NOT) the BM25F score of a document is simply the sum, over the query's terms that
-# the document contains, of that term's score times the boosts above it. A term's score in a
-# document depends only on the snapshot (idf, field length), so it is computed once per
+# AND/OR/NOT) the BM25F score of a document is simply the sum, over the query's words that
+# the document contains, of that word's score times the boosts above it. A word's score in a
+# document depends only on the snapshot (idf, field lengths), so it is computed once per
 # snapshot into a dict and a query becomes a few dict lookups per matching document.
 
 _EMPTY: tuple[array, array] = (array("i"), array("d"))
@@ -184,11 +193,21 @@ def read_postings(searcher: Any, fieldname: str, text: bytes) -> tuple[list[int]
 
 
 class TermScores:
-    """BM25F scores of word queries from per-term score tables, equal to Whoosh's own scores.
+    """BM25F scores of word queries from per-word score tables.
 
-    One instance per searcher snapshot (idf and field lengths are fixed for its life). A term's
-    table is two arrays in docnum order — docnums and (unboosted) BM25F scores, exactly Whoosh's
-    ``bm25()`` on the same weight and quantised field length: 12 bytes a posting, so the
+    A word asked of several text fields at once (the parser's ``title:w OR summary:w OR
+    body:w``, or any OR of one word over fields) is scored as *one* BM25F term (Robertson,
+    Zaragoza & Taylor 2004): its weight in each field (the posting weight, which carries
+    the field's boost) divided by that field's length normalisation, summed over the fields,
+    then saturated once — ``idf * x (K1 + 1) / (x + K1)`` — with the idf of the documents
+    that hold the word in any field. Whoosh's own BM25F saturates and weighs each field
+    apart and adds them up, so a word in a headline that the body repeats counted twice over;
+    one saturation over the fields gained nDCG@10 on every test collection measured
+    (benchmarks/bench_relevance.py). A word asked of one field (``title:oil``) scores as
+    Whoosh scores it: for one field the two formulas are the same.
+
+    One instance per searcher snapshot (idf and field lengths are fixed for its life). A table
+    is two arrays in docnum order — docnums and (unboosted) scores: 12 bytes a posting, so the
     ``budget`` (postings in all tables, ~100 MB at the default) holds the common words of a
     500,000-release archive without evicting each other.
     """
@@ -198,11 +217,11 @@ class TermScores:
         self.params = params
         self._budget = budget
         self._size = 0
-        self._tables: dict[tuple[str, bytes], tuple[array, array]] = {}
+        self._tables: dict[tuple[Any, ...], tuple[array, array]] = {}
         self._norms: dict[str, list[float]] = {}
 
     def supports(self, query: wq.Query, *, in_and: bool = True) -> bool:
-        """True when ``query``'s score is a boosted sum of term scores (words, AND, OR, NOT).
+        """True when ``query``'s score is a boosted sum of word scores (words, AND, OR, NOT).
 
         A NOT is supported where every result passes it (the whole query, or a part of an
         AND): Whoosh adds its constant score of 1 to each of them.
@@ -254,7 +273,7 @@ class TermScores:
         return totals
 
     def _terms(self, query: wq.Query, boost: float) -> Iterator[tuple[tuple[array, array] | frozenset[int] | None, float]]:
-        """(score table, boost) per scoring term; (None, boost) for a constant score (a NOT);
+        """(score table, boost) per scoring word; (None, boost) for a constant score (a NOT);
         (docnums, boost) for a TermsFilter's constant score where it matches."""
         if isinstance(query, TermsFilter):
             yield query.matched, boost * query.boost
@@ -270,42 +289,93 @@ class TermScores:
         if query is wq.NullQuery:
             return
         boost *= query.boost
+        if isinstance(query, wq.Or) and self.params.combine_fields:
+            # One word over several text fields is one BM25F term; the rest as they are.
+            words: dict[tuple[str, float], list[str]] = {}
+            rest: list[wq.Query] = []
+            for part in query.subqueries:
+                if type(part) is wq.Term and self._scorable(part.fieldname):
+                    words.setdefault((part.text, part.boost), []).append(part.fieldname)
+                else:
+                    rest.append(part)
+            for (text, weight), fieldnames in words.items():
+                table = self._table(wq.Term(fieldnames[0], text)) if len(fieldnames) == 1 else self._word_table(text, tuple(fieldnames))
+                if table[0]:
+                    yield table, boost * weight
+            for part in rest:
+                yield from self._terms(part, boost)
+            return
         parts = [query.a] if isinstance(query, wq.AndNot) else query.children()
         for part in parts:
             yield from self._terms(part, boost)
 
-    def _table(self, term: wq.Term) -> tuple[array, array]:
+    def _scorable(self, fieldname: str) -> bool:
         schema = self._searcher.schema
-        if term.fieldname not in schema:
-            return _EMPTY
-        field = schema[term.fieldname]
+        return fieldname in schema and schema[fieldname].scorable
+
+    def _postings(self, fieldname: str, text: str) -> tuple[bytes, list[int], list[float]] | None:
+        """(term bytes, docnums, weights) of a word in a field; None if the field can't hold it."""
+        schema = self._searcher.schema
+        if fieldname not in schema:
+            return None
         try:
-            text = field.to_bytes(term.text)
+            raw = schema[fieldname].to_bytes(text)
         except ValueError:
-            return _EMPTY
-        key = (term.fieldname, text)
+            return None
+        ids, weights = read_postings(self._searcher, fieldname, raw)
+        return raw, ids, weights
+
+    def _keep(self, key: tuple[Any, ...], table: tuple[array, array]) -> tuple[array, array]:
+        self._size += len(table[0])
+        if self._size > self._budget:
+            self._tables.clear()
+            self._size = len(table[0])
+        self._tables[key] = table
+        return table
+
+    def _table(self, term: wq.Term) -> tuple[array, array]:
+        """A word in one field: Whoosh's ``bm25()`` on the same weight and quantised length."""
+        key = (term.fieldname, term.text)
         table = self._tables.get(key)
         if table is not None:
             return table
-        ids, weights = read_postings(self._searcher, term.fieldname, text)
-        if not ids:
+        read = self._postings(term.fieldname, term.text)
+        if read is None or not read[1]:
             return _EMPTY  # (and no idf to ask for: Whoosh's is log(0) on an empty index)
-        if not field.scorable:  # Whoosh scores a keyword term by its posting weight
+        raw, ids, weights = read
+        if not self._searcher.schema[term.fieldname].scorable:  # Whoosh scores a keyword term by its posting weight
             scores = array("d", weights)
         else:
             searcher = self._searcher
-            idf = self.params.idf_of(searcher.doc_frequency(term.fieldname, text), searcher.doc_count_all())
+            idf = self.params.idf_of(searcher.doc_frequency(term.fieldname, raw), searcher.doc_count_all())
             k1p1 = self.params.k1_of(term.fieldname) + 1
             norms = self._norm(term.fieldname)
             # idf * ((tf * (K1 + 1)) / (tf + norm)): Whoosh's bm25(), term for term.
             scores = array("d", [idf * ((w * k1p1) / (w + norms[n])) for n, w in zip(ids, weights)])
-        table = (array("i", ids), scores)
-        self._size += len(ids)
-        if self._size > self._budget:
-            self._tables.clear()
-            self._size = len(ids)
-        self._tables[key] = table
-        return table
+        return self._keep(key, (array("i", ids), scores))
+
+    def _word_table(self, text: str, fieldnames: tuple[str, ...]) -> tuple[array, array]:
+        """A word over several text fields, scored as one BM25F term (see the class doc)."""
+        key = (fieldnames, text)
+        table = self._tables.get(key)
+        if table is not None:
+            return table
+        weighed: dict[int, float] = {}
+        get = weighed.get
+        for fieldname in fieldnames:
+            read = self._postings(fieldname, text)
+            if read is None:
+                continue
+            norms = self._length_norm(fieldname)
+            for n, w in zip(read[1], read[2]):
+                weighed[n] = get(n, 0.0) + w / norms[n]
+        if not weighed:
+            return _EMPTY
+        k1 = self.params.k1
+        idf = self.params.idf_of(len(weighed), self._searcher.doc_count_all())
+        docs = sorted(weighed)
+        scores = array("d", [idf * (x * (k1 + 1)) / (x + k1) for x in map(weighed.__getitem__, docs)])
+        return self._keep(key, (array("i", docs), scores))
 
     def docs(self, term: wq.Term) -> array:
         """The docnums of a term (deleted ones included), from its table (read if need be)."""
@@ -315,11 +385,18 @@ class TermScores:
         """Per docnum, BM25's length normalisation K1 * ((1 - B) + B * fl / avgfl) for a field."""
         norms = self._norms.get(fieldname)
         if norms is None:
+            k1 = self.params.k1_of(fieldname)
+            norms = self._norms[fieldname] = [k1 * n for n in self._length_norm(fieldname)]
+        return norms
+
+    def _length_norm(self, fieldname: str) -> list[float]:
+        """Per docnum, (1 - B) + B * fl / avgfl for a field (BM25F's per-field normalisation)."""
+        key = "\0" + fieldname
+        norms = self._norms.get(key)
+        if norms is None:
             searcher = self._searcher
             avgfl = searcher.avg_field_length(fieldname) or 1
-            lengths = field_lengths(searcher, fieldname)
-            norms = self.params.norms(fieldname, lengths, avgfl)
-            self._norms[fieldname] = norms
+            norms = self._norms[key] = self.params.length_norms(fieldname, field_lengths(searcher, fieldname), avgfl)
         return norms
 
 

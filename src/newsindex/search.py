@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Literal, Mapping, Sequence
 from whoosh import query as wq
 
 from . import facets as _facets
+from .bm25f import combine_words
 from .dates import parse_date
 from .facet_values import country_filter, issue_filter, source_filter
 from .highlight import SNIPPET_CHARS, highlight
@@ -209,7 +210,10 @@ def execute(snap: Snapshot, request: SearchRequest, taxonomy: Taxonomy | None = 
 
 def weigh_repeats(snap: Snapshot, parsed: wq.Query, query: str) -> wq.Query:
     """``parsed`` with each word the query asks more than once weighted up (ranking.weigh_query):
-    the parser keeps a repeated word once, a long question names its topic several times."""
+    the parser keeps a repeated word once, a long question names its topic several times.
+    Off by default (ranking.REPEATED_WORDS says why)."""
+    if not REPEATED_WORDS:
+        return parsed
     words = snap.searcher.schema["body"].analyzer.terms(query, mode="query")
     if len(words) == len(set(words)):
         return parsed  # a short query: nothing asked twice
@@ -354,6 +358,7 @@ def by_score(snap: Snapshot, parsed: wq.Query, allowed: set[int] | None, needed:
         return [], {}
     if snap.term_scores.supports(parsed):
         return top(snap.term_scores.scores(parsed, matched), needed, ids, dates)
+    parsed = combine_words(parsed, snap.searcher)  # its words scored as TermScores scores them
     if allowed is not None and len(matched) <= SCORE_DIRECTLY_BELOW:
         return top(score_docs(snap.searcher, parsed, matched), needed, ids, dates)
     # Room for a few tied documents past the cut from the start: a retry is a whole search,
@@ -372,13 +377,14 @@ def scores_of(snap: Snapshot, parsed: wq.Query, docs: Sequence[int]) -> dict[int
     """The BM25F scores of a few (matching) documents, e.g. one page sorted by date."""
     if snap.term_scores.supports(parsed):
         return snap.term_scores.scores(parsed, docs)
-    return score_docs(snap.searcher, parsed, docs)
+    return score_docs(snap.searcher, combine_words(parsed, snap.searcher), docs)
 
 
 def all_scores(snap: Snapshot, query: wq.Query, allowed: set[int] | None, matched: frozenset[int]) -> dict[int, float]:
     """The BM25F score of every match (``matched``): from the term tables, or from Whoosh."""
     if snap.term_scores.supports(query):
         return snap.term_scores.scores(query, matched)
+    query = combine_words(query, snap.searcher)
     return {hit.docnum: hit.score for hit in snap.searcher.search(query, limit=None, filter=allowed, scored=True)}
 
 
