@@ -143,3 +143,13 @@ def test_snippets_and_marks_are_those_of_the_token_stream(index):
             compared += 1
             marked += bool(fast[1] or fast[2])
     assert compared > 500 and marked > compared // 2
+
+
+def test_lengths_of_a_field_no_document_has_are_whooshs_zeros(index):
+    from newsindex.ranking import field_lengths
+
+    searcher = index._current().searcher
+    assert not any(index.get(i).summary for i in index.ids("")[:50])  # Reuters stories have no summary
+    lengths = field_lengths(searcher, "summary")
+    assert lengths == [searcher.doc_field_length(n, "summary", 0) or 0 for n in range(searcher.doc_count_all())]
+    assert len(lengths) == searcher.doc_count_all() > 1000

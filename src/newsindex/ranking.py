@@ -426,6 +426,8 @@ def length_column(perdoc: Any, fieldname: str, count: int) -> list[int] | None:
     if perdoc is None or not hasattr(perdoc, "_cached_reader"):
         return None
     column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:  # no document of the segment has the field (Reuters: no summaries):
+        return [0] * count  # Whoosh's default, without its file check per document (~150 ms on 11,000)
     raw = getattr(column, "_dbfile", None)
     if column is None or raw is None or getattr(column, "_fixedlen", None) != 1:
         return None
