@@ -378,8 +378,17 @@ class TermScores:
         return self._keep(key, (array("i", docs), scores))
 
     def docs(self, term: wq.Term) -> array:
-        """The docnums of a term (deleted ones included), from its table (read if need be)."""
-        return self._table(term)[0]
+        """The docnums of a term (deleted ones included): its table's if scored already, else
+        its postings' alone. A word of the text fields is scored by _word_table, over its
+        fields at once, so scoring it per field here (and building each field's norms, 11,000
+        floats a field on the first search) went unused."""
+        table = self._tables.get((term.fieldname, term.text))
+        if table is not None:
+            return table[0]
+        read = self._postings(term.fieldname, term.text)
+        if read is None or not read[1]:
+            return _EMPTY[0]
+        return array("i", read[1])
 
     def _norm(self, fieldname: str) -> list[float]:
         """Per docnum, BM25's length normalisation K1 * ((1 - B) + B * fl / avgfl) for a field."""
