@@ -192,6 +192,10 @@ def read_postings(searcher: Any, fieldname: str, text: bytes) -> tuple[list[int]
     return ids, weights
 
 
+#: Postings kept by TermScores between reading a word's documents and its scores.
+RECENT_POSTINGS = 32
+
+
 class TermScores:
     """BM25F scores of word queries from per-word score tables.
 
@@ -219,6 +223,9 @@ class TermScores:
         self._size = 0
         self._tables: dict[tuple[Any, ...], tuple[array, array]] = {}
         self._norms: dict[str, list[float]] = {}
+        # The last few postings read: a cold word is read for its documents (docs), then for
+        # its scores (_word_table) in the same search.
+        self._recent: dict[tuple[str, bytes], tuple[bytes, list[int], list[float]]] = {}
 
     def supports(self, query: wq.Query, *, in_and: bool = True) -> bool:
         """True when ``query``'s score is a boosted sum of word scores (words, AND, OR, NOT).
@@ -322,8 +329,14 @@ class TermScores:
             raw = schema[fieldname].to_bytes(text)
         except ValueError:
             return None
-        ids, weights = read_postings(self._searcher, fieldname, raw)
-        return raw, ids, weights
+        key = (fieldname, raw)
+        read = self._recent.get(key)
+        if read is None:
+            ids, weights = read_postings(self._searcher, fieldname, raw)
+            if len(self._recent) >= RECENT_POSTINGS:
+                self._recent.clear()
+            read = self._recent[key] = (raw, ids, weights)
+        return read
 
     def _keep(self, key: tuple[Any, ...], table: tuple[array, array]) -> tuple[array, array]:
         self._size += len(table[0])
