@@ -128,6 +128,47 @@ def test_spans_agree_with_the_token_stream_on_any_text():
         assert list(tokenizer.spans(text)) == _generator_spans(tokenizer, text)
 
     check()
+def _filtered(spans, starts):
+    return [s for s in spans if s[2][:1] in starts]
+
+
+def test_spans_with_starts_and_removestops_agree_with_the_token_stream_on_any_text():
+    from hypothesis import given, settings, strategies as st
+
+    tokenizer = news_analyzer()
+    alphabet = st.sampled_from(list("aAbBzZ .,'’-#éÉ19\n") + ["US", "U.S.", "the", "THE", "#MeToo", "it's", "IT", "WHO", "Berlin", "ℌ"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(alphabet, max_size=30).map("".join), st.sets(st.sampled_from(list("abzuti#1éh")), min_size=1), st.booleans())
+    def check(text, starts, removestops):
+        starts = frozenset(starts)
+        stream = [(t.startchar, t.endchar, t.text) for t in tokenizer(text, chars=True, mode="index", removestops=removestops)]
+        assert list(tokenizer.spans(text, removestops=removestops)) == stream
+        assert _filtered(tokenizer.spans(text, starts=starts, removestops=removestops), starts) == _filtered(stream, starts)
+
+    check()
+
+
+def test_english_terms_begin_with_the_first_letter_of_the_ascii_word():
+    """What spans(starts=...) relies on (analysis._KEEPS_FIRST_LETTER), on every word of Reuters."""
+    import re
+
+    from shared_data import DATA
+
+    tokenizer = NewsTokenizer("english")  # a cache of its own: every word really stemmed
+    words: set[str] = set()
+    for path in sorted((DATA / "reuters21578").glob("*.sgm")):
+        words.update(re.findall(r"\w+(?:'\w+)*", path.read_text(encoding="latin-1")))
+    words |= {"dying", "lying", "tying", "skies", "skis", "idly", "gently", "ugly", "early", "only", "singly", "news", "yelling", "ies", "sses"}
+    checked = 0
+    for word in sorted(w for w in words if w.isascii()):
+        term = tokenizer.term(word)
+        if term:
+            assert term[0] == word[0].lower(), (word, term)
+            checked += 1
+    assert checked > 30_000
+
+
 def test_readings_are_the_index_reading_and_the_stopword_free_query_reading_in_one_pass():
     from newsindex.analysis import NewsTokenizer, news_analyzer
 

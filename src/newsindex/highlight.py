@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 from whoosh import query as wq
 
+from .analysis import NewsTokenizer, news_analyzer
 from .records import Release
 from .schema import TEXT_FIELDS
 
@@ -21,8 +22,17 @@ SNIPPET_CHARS = 240
 
 
 def matched_spans(text: str, terms: frozenset[str], analyzer: Any, *, removestops: bool = True) -> list[tuple[int, int]]:
-    spans = [(t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="index", removestops=removestops) if t.text in terms]
+    if hasattr(analyzer, "spans"):  # newsindex's own analyzer: tuples, and only words that may match
+        found = analyzer.spans(text, starts=_starts(terms), removestops=removestops)
+        spans = [(a, b) for a, b, t in found if t in terms]
+    else:
+        spans = [(t.startchar, t.endchar) for t in analyzer(text, chars=True, mode="index", removestops=removestops) if t.text in terms]
     return list(dict.fromkeys(spans))  # "#MeToo" is indexed twice at one place: mark it once
+
+
+def _starts(terms: frozenset[str]) -> frozenset[str]:
+    """The first characters of ``terms`` (NewsTokenizer.spans skips words that can't begin one)."""
+    return frozenset(t[:1] for t in terms)
 
 
 #: Context kept before the first word of a snippet.
@@ -43,7 +53,7 @@ def matched_tokens(text: str, terms: frozenset[str], analyzer: Any) -> list[tupl
     stop_at: int | None = None
     head = text[:SNIPPET_SCAN_CHARS]
     if hasattr(analyzer, "spans"):  # newsindex's own analyzer: tuples, no Token objects
-        tokens: Iterator[tuple[int, int, str]] = analyzer.spans(head)
+        tokens: Iterator[tuple[int, int, str]] = analyzer.spans(head, starts=_starts(terms))
     else:
         tokens = ((t.startchar, t.endchar, t.text) for t in analyzer(head, chars=True, mode="index", removestops=False))
     for span in tokens:
@@ -88,13 +98,34 @@ def best_window(spans: list[tuple[int, int, str]]) -> tuple[int, int, list[tuple
     return start, end, [(a, b) for a, b, _ in spans[i : j + 1]]
 
 
+def shared(analyzer: Any) -> Any:
+    """The process's one analyzer equal to ``analyzer`` (analysis.news_analyzer), whose word
+    cache outlives an index's schema: every snapshot unpickles its own analyzer, with an empty
+    cache, and highlighting reads a hit's every word."""
+    known = _SHARED.get(id(analyzer))
+    if known is not None and known[0] is analyzer:
+        return known[1]
+    common = analyzer
+    if isinstance(analyzer, NewsTokenizer):
+        candidate = news_analyzer(analyzer.language)
+        if candidate == analyzer:
+            common = candidate
+    if len(_SHARED) >= 16:
+        _SHARED.clear()
+    _SHARED[id(analyzer)] = (analyzer, common)  # held, so the id is not reused while kept
+    return common
+
+
+_SHARED: dict[int, tuple[Any, Any]] = {}
+
+
 def highlight(release: Release, parsed: wq.Query, schema: Any) -> tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
     """Best passage of summary/body around the query's words, and the match spans.
 
     Runs the index's own analyzer over the text, so highlighting agrees with matching (a
     search for "executions" marks "executed"). Returns (snippet, spans in it, spans in the title).
     """
-    analyzer = schema["body"].analyzer
+    analyzer = shared(schema["body"].analyzer)
     terms = frozenset(
         text.decode("utf-8") if isinstance(text, bytes) else str(text)
         for fieldname, text in parsed.iter_all_terms()

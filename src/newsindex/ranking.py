@@ -192,6 +192,10 @@ def read_postings(searcher: Any, fieldname: str, text: bytes) -> tuple[list[int]
     return ids, weights
 
 
+#: Postings kept by TermScores between reading a word's documents and its scores.
+RECENT_POSTINGS = 32
+
+
 class TermScores:
     """BM25F scores of word queries from per-word score tables.
 
@@ -219,6 +223,9 @@ class TermScores:
         self._size = 0
         self._tables: dict[tuple[Any, ...], tuple[array, array]] = {}
         self._norms: dict[str, list[float]] = {}
+        # The last few postings read: a cold word is read for its documents (docs), then for
+        # its scores (_word_table) in the same search.
+        self._recent: dict[tuple[str, bytes], tuple[bytes, list[int], list[float]]] = {}
 
     def supports(self, query: wq.Query, *, in_and: bool = True) -> bool:
         """True when ``query``'s score is a boosted sum of word scores (words, AND, OR, NOT).
@@ -322,8 +329,14 @@ class TermScores:
             raw = schema[fieldname].to_bytes(text)
         except ValueError:
             return None
-        ids, weights = read_postings(self._searcher, fieldname, raw)
-        return raw, ids, weights
+        key = (fieldname, raw)
+        read = self._recent.get(key)
+        if read is None:
+            ids, weights = read_postings(self._searcher, fieldname, raw)
+            if len(self._recent) >= RECENT_POSTINGS:
+                self._recent.clear()
+            read = self._recent[key] = (raw, ids, weights)
+        return read
 
     def _keep(self, key: tuple[Any, ...], table: tuple[array, array]) -> tuple[array, array]:
         self._size += len(table[0])
@@ -378,8 +391,17 @@ class TermScores:
         return self._keep(key, (array("i", docs), scores))
 
     def docs(self, term: wq.Term) -> array:
-        """The docnums of a term (deleted ones included), from its table (read if need be)."""
-        return self._table(term)[0]
+        """The docnums of a term (deleted ones included): its table's if scored already, else
+        its postings' alone. A word of the text fields is scored by _word_table, over its
+        fields at once, so scoring it per field here (and building each field's norms, 11,000
+        floats a field on the first search) went unused."""
+        table = self._tables.get((term.fieldname, term.text))
+        if table is not None:
+            return table[0]
+        read = self._postings(term.fieldname, term.text)
+        if read is None or not read[1]:
+            return _EMPTY[0]
+        return array("i", read[1])
 
     def _norm(self, fieldname: str) -> list[float]:
         """Per docnum, BM25's length normalisation K1 * ((1 - B) + B * fl / avgfl) for a field."""
@@ -426,8 +448,8 @@ def length_column(perdoc: Any, fieldname: str, count: int) -> list[int] | None:
     if perdoc is None or not hasattr(perdoc, "_cached_reader"):
         return None
     column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if column is None:  # no document of the segment has the field: Whoosh's length is 0 for each
-        return [0] * count  # (asked per document, it checked for the file 11,000 times: ~40 ms)
+    if column is None:  # no document of the segment has the field (Reuters: no summaries):
+        return [0] * count  # Whoosh's default, without its file check per document (~150 ms on 11,000)
     raw = getattr(column, "_dbfile", None)
     if raw is None or getattr(column, "_fixedlen", None) != 1:
         return None
