@@ -239,19 +239,26 @@ def paired(base: list[float], other: list[float], *, rounds: int = 10_000, seed:
 # ---------------------------------------------------------------------------- running
 
 
+def question(snap: Any, text: str) -> tuple[Any, frozenset[int]] | None:
+    """A question as every ranking here asks it (its words, ``match="any"``) and the docnums
+    it matches; None for a question with no words."""
+    parsed = parse_query(as_words(text), snap.searcher.schema, match="any")
+    return None if parsed is None else (parsed, matching(snap, parsed, None))
+
+
 def ranking(index: NewsIndex, params: BM25Params, weigh: str, queries: dict[str, str], k: int = 100) -> dict[str, list[str]]:
     """Top ``k`` ids per query, scored with ``params`` the way NewsIndex.search scores."""
     snap = index._current()
     tables = snap.term_scores if params == DEFAULT_PARAMS and snap.term_scores.params == params else TermScores(snap.searcher, params=params)
     out = {}
     for q, text in queries.items():
-        parsed = parse_query(as_words(text), snap.searcher.schema, match="any")
-        if parsed is None:
+        asked = question(snap, text)
+        if asked is None:
             out[q] = []
             continue
-        if weigh:
+        parsed, matched = asked
+        if weigh:  # (boosts only: the same matches)
             parsed = weigh_query(parsed, Counter(analyze(as_words(text), mode="query")), scale=weigh)
-        matched = matching(snap, parsed, None)
         top, _ = _top(tables.scores(parsed, matched), k, snap.ids, snap.dates)
         out[q] = [snap.ids[n] for n in top]
     return out
@@ -269,11 +276,11 @@ def feedback_ranking(index: NewsIndex, queries: dict[str, str], docs: int, terms
     out = {}
     for q, text in queries.items():
         words = as_words(text)
-        parsed = parse_query(words, snap.searcher.schema, match="any")
-        if parsed is None:
+        asked_query = question(snap, text)
+        if asked_query is None:
             out[q] = []
             continue
-        matched = matching(snap, parsed, None)
+        parsed, matched = asked_query
         top, scores = _top(tables.scores(parsed, matched), docs, snap.ids, snap.dates)
         total = sum(scores[n] for n in top) or 1.0
         model: Counter[str] = Counter()
@@ -307,12 +314,12 @@ def proximity_ranking(index: NewsIndex, queries: dict[str, str], alpha: float, w
     analyzer = snap.searcher.schema["body"].analyzer
     out = {}
     for q, text in queries.items():
-        parsed = parse_query(as_words(text), snap.searcher.schema, match="any")
-        if parsed is None:
+        found = question(snap, text)
+        if found is None:
             out[q] = []
             continue
+        parsed, matched = found
         asked = set(analyze(as_words(text), mode="query"))
-        matched = matching(snap, parsed, None)
         top, scores = _top(snap.term_scores.scores(parsed, matched), k, snap.ids, snap.dates)
         bonus = {}
         for n in top:

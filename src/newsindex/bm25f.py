@@ -18,28 +18,27 @@ from __future__ import annotations
 
 import copy
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from whoosh import matching
 from whoosh import query as wq
-from whoosh import scoring
 from whoosh.util import make_binary_tree
 
-from .ranking import DEFAULT_PARAMS, BM25Params, NewsBM25F, read_postings
+from .ranking import BM25Params, TermScores, word_groups
 
 __all__ = ["WordAcrossFields", "combine_words"]
 
 
 class WordAcrossFields(wq.Or):
-    """One word asked of several text fields, scored by Whoosh's matchers as one BM25F term."""
+    """One word asked of several text fields, scored by Whoosh's matchers as one BM25F term
+    (``idf``: the snapshot's, from TermScores.word_idf)."""
 
-    def __init__(self, subqueries: list[wq.Query], boost: float = 1.0, params: BM25Params = DEFAULT_PARAMS) -> None:
+    def __init__(self, subqueries: list[wq.Query], boost: float = 1.0, *, idf: float = 1.0, params: BM25Params | None = None) -> None:
         super().__init__(subqueries, boost=boost)
-        self.params = params
-        self._document_frequency: WeakKeyDictionary[Any, int] = WeakKeyDictionary()
+        self.idf = idf
+        self.params = params or BM25Params()
 
     def __copy__(self) -> WordAcrossFields:
-        return WordAcrossFields(list(self.subqueries), boost=self.boost, params=self.params)
+        return WordAcrossFields(list(self.subqueries), boost=self.boost, idf=self.idf, params=self.params)
 
     def matcher(self, searcher: Any, context: Any = None) -> matching.Matcher:
         if context is not None and not context.weighting:  # not scoring: a plain union
@@ -48,24 +47,9 @@ class WordAcrossFields(wq.Or):
         leaves = [(name, m) for name, m in leaves if m.is_active()]
         if not leaves:
             return matching.NullMatcher()
-        union = leaves[0][1] if len(leaves) == 1 else make_binary_tree(matching.UnionMatcher, [m for _, m in leaves])
         parent = searcher.get_parent()
-        k1 = self.params.k1
-        idf = self.params.idf_of(self.document_frequency(parent), parent.doc_count_all())
         fields = [(name, m, self.params.b_of(name), parent.avg_field_length(name) or 1) for name, m in leaves]
-        return _WordMatcher(union, fields, searcher, self.params.min_length, self.boost * idf, k1)
-
-    def document_frequency(self, parent: Any) -> int:
-        """Documents holding the word in any of its fields (deleted ones counted, as Whoosh's
-        per-field frequency counts them), once per searcher."""
-        found = self._document_frequency.get(parent)
-        if found is None:
-            docs: set[int] = set()
-            for q in self.subqueries:
-                field = parent.schema[q.fieldname]
-                docs.update(read_postings(parent, q.fieldname, field.to_bytes(q.text))[0])
-            found = self._document_frequency[parent] = len(docs)
-        return found
+        return _WordMatcher(fields, searcher, self.params.min_length, self.boost * self.idf, self.params.k1)
 
 
 class _WordMatcher(matching.WrappingMatcher):
@@ -75,8 +59,9 @@ class _WordMatcher(matching.WrappingMatcher):
     weight at the current document; so the union is never restructured (``replace``) and no
     block-quality skipping is offered (its bound would be the fields' own)."""
 
-    def __init__(self, child: matching.Matcher, fields: list[tuple[str, matching.Matcher, float, float]], searcher: Any, min_length: float, scale: float, k1: float) -> None:
-        super().__init__(child)
+    def __init__(self, fields: list[tuple[str, matching.Matcher, float, float]], searcher: Any, min_length: float, scale: float, k1: float) -> None:
+        leaves = [m for _, m, _, _ in fields]
+        super().__init__(leaves[0] if len(leaves) == 1 else make_binary_tree(matching.UnionMatcher, leaves))
         self._fields = fields
         self._searcher = searcher
         self._min_length = min_length
@@ -85,8 +70,7 @@ class _WordMatcher(matching.WrappingMatcher):
 
     def copy(self) -> matching.Matcher:
         fields = [(name, m.copy(), b, avg) for name, m, b, avg in self._fields]
-        union = fields[0][1] if len(fields) == 1 else make_binary_tree(matching.UnionMatcher, [m for _, m, _, _ in fields])
-        return _WordMatcher(union, fields, self._searcher, self._min_length, self._scale, self._k1)
+        return _WordMatcher(fields, self._searcher, self._min_length, self._scale, self._k1)
 
     def replace(self, minquality: float = 0) -> matching.Matcher:
         return self if self.child.is_active() else matching.NullMatcher()
@@ -104,54 +88,36 @@ class _WordMatcher(matching.WrappingMatcher):
         return self._scale * x * (self._k1 + 1) / (x + self._k1)
 
 
-def _params_of(weighting: Any) -> BM25Params | None:
-    """The BM25 parameters a searcher's weighting model scores with; None if it isn't BM25F."""
-    if isinstance(weighting, NewsBM25F):
-        return weighting.params
-    if type(weighting) is scoring.BM25F and not weighting._field_B:
-        return BM25Params(k1=weighting.K1, b=weighting.B)
-    return None
-
-
-def combine_words(query: wq.Query, searcher: Any) -> wq.Query:
+def combine_words(query: wq.Query, tables: TermScores) -> wq.Query:
     """``query`` with every OR of one word over several text fields as a WordAcrossFields
-    (grouped as TermScores groups them: same word, same boost); ``query`` itself when there
-    is nothing to combine or the searcher doesn't score with BM25F."""
-    params = _params_of(searcher.weighting)
-    if params is None or not params.combine_fields:
+    (grouped as ``tables`` groups them: ranking.word_groups), scored with the idf and BM25
+    parameters of ``tables``, the snapshot's own; ``query`` itself when there is nothing to
+    combine."""
+    params = tables.params
+    if not params.combine_fields:
         return query
-    schema = searcher.schema
-
-    def scorable(node: wq.Query) -> bool:
-        return type(node) is wq.Term and node.fieldname in schema and schema[node.fieldname].scorable
+    schema = tables.schema
 
     def visit(node: wq.Query) -> wq.Query:
-        if isinstance(node, wq.CompoundQuery):
-            parts = [visit(q) for q in node.subqueries]
-            if type(node) is wq.Or and not node.minmatch and not node.scale:
-                groups: dict[tuple[str, float], list[wq.Term]] = {}
-                for q in parts:
-                    if scorable(q):
-                        groups.setdefault((q.text, q.boost), []).append(q)
-                if any(len(g) > 1 for g in groups.values()):
-                    combined: list[wq.Query] = []
-                    placed: set[tuple[str, float]] = set()
-                    for q in parts:
-                        key = (q.text, q.boost) if scorable(q) else None
-                        if key is None or len(groups[key]) == 1:
-                            combined.append(q)
-                        elif key not in placed:
-                            placed.add(key)
-                            terms = [wq.Term(t.fieldname, t.text) for t in groups[key]]
-                            combined.append(WordAcrossFields(terms, boost=key[1], params=params))
-                    parts = combined
-            if parts == node.subqueries:
-                return node
-            rebuilt = copy.copy(node)
-            rebuilt.subqueries = parts
-            if isinstance(node, wq.BinaryQuery):
-                rebuilt.a, rebuilt.b = parts
-            return rebuilt
-        return node
+        if not isinstance(node, wq.CompoundQuery):
+            return node
+        parts = [visit(q) for q in node.subqueries]
+        if type(node) is wq.Or and not node.minmatch and not node.scale:
+            words, rest = word_groups(parts, schema)
+            if any(len(fieldnames) > 1 for fieldnames in words.values()):
+                parts = rest
+                for (text, boost), fieldnames in words.items():
+                    idf = tables.word_idf(text, tuple(fieldnames)) if len(fieldnames) > 1 else None
+                    if idf is None:  # one field (Whoosh's score is BM25F's) or in none of them
+                        parts += [wq.Term(name, text, boost=boost) for name in fieldnames]
+                    else:
+                        parts.append(WordAcrossFields([wq.Term(name, text) for name in fieldnames], boost=boost, idf=idf, params=params))
+        if parts == node.subqueries:
+            return node
+        rebuilt = copy.copy(node)
+        rebuilt.subqueries = parts
+        if isinstance(node, wq.BinaryQuery):
+            rebuilt.a, rebuilt.b = parts
+        return rebuilt
 
     return visit(query)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from array import array
 from bisect import bisect_left
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from math import log
@@ -20,7 +20,7 @@ from whoosh import scoring
 
 from .multiterm import TermsFilter
 
-__all__ = ["TITLE_BOOST", "SUMMARY_BOOST", "BODY_BOOST", "BM25_K1", "BM25_B", "BM25Params", "DEFAULT_PARAMS", "REPEATED_WORDS", "NewsBM25F", "scorer", "weigh_query", "TermScores", "read_postings", "field_lengths", "length_column"]
+__all__ = ["TITLE_BOOST", "SUMMARY_BOOST", "BODY_BOOST", "BM25_K1", "BM25_B", "BM25Params", "DEFAULT_PARAMS", "REPEATED_WORDS", "NewsBM25F", "scorer", "weigh_query", "TermScores", "word_groups", "read_postings", "field_lengths", "length_column"]
 
 #: Headlines carry the topic, so a title match counts more — but modestly: on standard test
 #: collections field boosts above ~1.5 hurt (one title word starts to outweigh a body that is
@@ -298,13 +298,7 @@ class TermScores:
         boost *= query.boost
         if isinstance(query, wq.Or) and self.params.combine_fields:
             # One word over several text fields is one BM25F term; the rest as they are.
-            words: dict[tuple[str, float], list[str]] = {}
-            rest: list[wq.Query] = []
-            for part in query.subqueries:
-                if type(part) is wq.Term and self._scorable(part.fieldname):
-                    words.setdefault((part.text, part.boost), []).append(part.fieldname)
-                else:
-                    rest.append(part)
+            words, rest = word_groups(query.subqueries, self._searcher.schema)
             for (text, weight), fieldnames in words.items():
                 table = self._table(wq.Term(fieldnames[0], text)) if len(fieldnames) == 1 else self._word_table(text, tuple(fieldnames))
                 if table[0]:
@@ -315,10 +309,6 @@ class TermScores:
         parts = [query.a] if isinstance(query, wq.AndNot) else query.children()
         for part in parts:
             yield from self._terms(part, boost)
-
-    def _scorable(self, fieldname: str) -> bool:
-        schema = self._searcher.schema
-        return fieldname in schema and schema[fieldname].scorable
 
     def _postings(self, fieldname: str, text: str) -> tuple[bytes, list[int], list[float]] | None:
         """(term bytes, docnums, weights) of a word in a field; None if the field can't hold it."""
@@ -390,6 +380,16 @@ class TermScores:
         scores = array("d", [idf * (x * (k1 + 1)) / (x + k1) for x in map(weighed.__getitem__, docs)])
         return self._keep(key, (array("i", docs), scores))
 
+    @property
+    def schema(self) -> Any:
+        return self._searcher.schema
+
+    def word_idf(self, text: str, fieldnames: tuple[str, ...]) -> float | None:
+        """The idf of a word asked of several fields, as its BM25F table scores it (from the
+        releases holding it in any of them); None when none does."""
+        docs = self._word_table(text, fieldnames)[0]
+        return self.params.idf_of(len(docs), self._searcher.doc_count_all()) if docs else None
+
     def docs(self, term: wq.Term) -> array:
         """The docnums of a term (deleted ones included): its table's if scored already, else
         its postings' alone. A word of the text fields is scored by _word_table, over its
@@ -420,6 +420,19 @@ class TermScores:
             avgfl = searcher.avg_field_length(fieldname) or 1
             norms = self._norms[key] = self.params.length_norms(fieldname, field_lengths(searcher, fieldname), avgfl)
         return norms
+
+
+def word_groups(parts: Iterable[wq.Query], schema: Any) -> tuple[dict[tuple[str, float], list[str]], list[wq.Query]]:
+    """An OR's parts as BM25F scores them: (word, boost) -> the text fields it is asked of
+    (each group one BM25F term), and the other parts (keyword terms, phrases, groups...)."""
+    words: dict[tuple[str, float], list[str]] = {}
+    rest: list[wq.Query] = []
+    for part in parts:
+        if type(part) is wq.Term and part.fieldname in schema and schema[part.fieldname].scorable:
+            words.setdefault((part.text, part.boost), []).append(part.fieldname)
+        else:
+            rest.append(part)
+    return words, rest
 
 
 def field_lengths(searcher: Any, fieldname: str) -> list[int]:

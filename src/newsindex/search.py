@@ -358,7 +358,7 @@ def by_score(snap: Snapshot, parsed: wq.Query, allowed: set[int] | None, needed:
         return [], {}
     if snap.term_scores.supports(parsed):
         return top(snap.term_scores.scores(parsed, matched), needed, ids, dates)
-    parsed = combine_words(parsed, snap.searcher)  # its words scored as TermScores scores them
+    parsed = combine_words(parsed, snap.term_scores)  # its words scored as TermScores scores them
     if allowed is not None and len(matched) <= SCORE_DIRECTLY_BELOW:
         return top(score_docs(snap.searcher, parsed, matched), needed, ids, dates)
     # Room for a few tied documents past the cut from the start: a retry is a whole search,
@@ -377,14 +377,14 @@ def scores_of(snap: Snapshot, parsed: wq.Query, docs: Sequence[int]) -> dict[int
     """The BM25F scores of a few (matching) documents, e.g. one page sorted by date."""
     if snap.term_scores.supports(parsed):
         return snap.term_scores.scores(parsed, docs)
-    return score_docs(snap.searcher, combine_words(parsed, snap.searcher), docs)
+    return score_docs(snap.searcher, combine_words(parsed, snap.term_scores), docs)
 
 
 def all_scores(snap: Snapshot, query: wq.Query, allowed: set[int] | None, matched: frozenset[int]) -> dict[int, float]:
     """The BM25F score of every match (``matched``): from the term tables, or from Whoosh."""
     if snap.term_scores.supports(query):
         return snap.term_scores.scores(query, matched)
-    query = combine_words(query, snap.searcher)
+    query = combine_words(query, snap.term_scores)
     return {hit.docnum: hit.score for hit in snap.searcher.search(query, limit=None, filter=allowed, scored=True)}
 
 
